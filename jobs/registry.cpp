@@ -1,0 +1,10 @@
+#include "jobs/registry.h"
+
+namespace riskstep {
+
+JobRegistry make_job_registry() {
+  JobRegistry registry;
+  return registry;
+}
+
+}  // namespace riskstep

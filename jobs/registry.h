@@ -1,0 +1,9 @@
+#pragma once
+// Every job kind riskstep knows, bound to its name for specs and the command line.
+#include "pipeline/job.h"
+
+namespace riskstep {
+
+JobRegistry make_job_registry();
+
+}  // namespace riskstep

@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header for LibTorch translation units: parsing torch.h costs ~15 s per file.
+#include <torch/torch.h>

@@ -1,0 +1,43 @@
+#pragma once
+// The contract between the engine and a study: a Job turns a Task into a Result.
+// Jobs live in jobs/; the engine only knows this interface.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "pipeline/result.h"
+#include "pipeline/task.h"
+
+namespace riskstep {
+
+class Communicator;  // pipeline/communicator.h; the task's group of ranks
+
+struct TaskContext {
+  int rank_in_group = 0;
+  int group_size = 1;
+  Communicator* group = nullptr;  // null when the task runs on one rank without MPI
+  std::string checkpoint_dir;     // where a long task may keep resumable state ("" = none)
+  std::function<void(const std::string&)> log;  // progress lines for long tasks
+};
+
+class Job {
+ public:
+  virtual ~Job() = default;
+  // Throws on failure; the engine records the message and carries on with other tasks.
+  virtual Result run(const Task& task, const TaskContext& context) = 0;
+};
+
+using JobFactory = std::function<std::unique_ptr<Job>()>;
+
+class JobRegistry {
+ public:
+  void add(const std::string& kind, JobFactory factory);
+  bool has(const std::string& kind) const;
+  std::unique_ptr<Job> make(const std::string& kind) const;  // throws naming known kinds
+
+ private:
+  std::map<std::string, JobFactory> factories_;
+};
+
+}  // namespace riskstep

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up, build and run riskstep on Debian 12 (as root, or with sudo available).
+#   bash setup.sh main   install what is missing, build (Release), run the main job on built-in data
+#   bash setup.sh test   install what is missing, build (Release), run the test suite (ctest)
+set -euo pipefail
+cd "$(dirname "$0")"
+mode="${1:-}"
+case "$mode" in main|test) ;; *) echo "usage: bash setup.sh main|test" >&2; exit 2 ;; esac
+
+packages=(
+  cmake ninja-build g++ pkg-config git
+  libtorch-dev libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev libgtest-dev
+  libboost-math-dev libnlopt-cxx-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
+  python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy python3-torch
+  dataset-fashion-mnist r-cran-fgarch
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir="${RISKSTEP_BUILD_DIR:-build}"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build_dir" --parallel "$(nproc)"
+
+if [ "$mode" = test ]; then
+  cd "$build_dir"
+  ctest --output-on-failure --timeout 1200 --parallel "$(nproc)"
+else
+  out="${RISKSTEP_OUT:-out/main}"
+  "$build_dir/jobs/riskstep" demo --out "$out"
+fi
