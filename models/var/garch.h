@@ -1,0 +1,70 @@
+#pragma once
+// GARCH(1,1) with zero mean, fitted by maximum likelihood on a rolling window:
+//   s2_1 = mean(e^2 over the window),  s2_t = omega + alpha e_{t-1}^2 + beta s2_{t-1},
+//   VaR_{t+1} = -q(p; shape) * s_{t+1} with q the unit-variance innovation quantile.
+// Bounds (those of R's fGarch): omega/v in [1e-6, 100] with v = mean(e^2) of the window,
+// alpha, beta in [1e-8, 1 - 1e-8], GED shape in [1, 10], Student t df in [2.05, 100];
+// stationarity (alpha + beta < 1) is not imposed.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/var/forecast.h"
+#include "models/var/innovations.h"
+
+namespace riskstep {
+
+enum class GarchOptimizer { lbfgs, slsqp, bobyqa };
+
+struct GarchParameters {
+  double omega = 0.0, alpha = 0.1, beta = 0.8;
+  double shape = 2.0;  // GED nu or Student t df; ignored for normal
+};
+
+struct GarchFit {
+  GarchParameters parameters;
+  double loglik = 0.0;         // at the optimum, over the whole window
+  double next_variance = 0.0;  // s2 for the day after the window
+  bool converged = false;      // NLopt stopped on a tolerance, not on an error or max evaluations
+  int evaluations = 0;
+};
+
+struct GarchFitOptions {
+  GarchOptimizer optimizer = GarchOptimizer::lbfgs;
+  double relative_tolerance = 1e-10;  // NLopt ftol_rel and xtol_rel
+  int max_evaluations = 2000;
+};
+
+struct GarchOptions {
+  GarchDistribution distribution = GarchDistribution::ged;
+  size_t window = 251;
+  GarchFitOptions fit;
+  // Each day starts from the previous day's optimum; false restarts every day from the default
+  // start (alpha 0.1, beta 0.8, omega = 0.1 v, shape 2 for GED and 8 for t).
+  bool warm_start = true;
+};
+
+// Log-likelihood of the window under the model; gradient (d/d omega, alpha, beta, shape) if given.
+double garch_loglik(const std::vector<double>& window_returns, GarchDistribution distribution,
+                    const GarchParameters& parameters, std::vector<double>* gradient = nullptr);
+
+GarchFit fit_garch(const std::vector<double>& window_returns, GarchDistribution distribution,
+                   const std::optional<GarchParameters>& start = std::nullopt,
+                   const GarchFitOptions& options = {});
+
+// n returns of the model started at its stationary variance (needs alpha + beta < 1).
+std::vector<double> simulate_garch(const GarchParameters& parameters,
+                                   GarchDistribution distribution, size_t n, uint64_t seed);
+
+// The family (normal or GED unless candidates say otherwise) with the lowest AIC on the sample.
+GarchDistribution choose_distribution_by_aic(const std::vector<double>& returns,
+                                             const std::vector<GarchDistribution>& candidates = {
+                                                 GarchDistribution::normal,
+                                                 GarchDistribution::ged});
+
+// `automatic` picks the family by AIC once on the whole `returns` series (as the thesis did).
+VarForecast forecast_garch(const std::vector<double>& returns, size_t first, size_t last,
+                           const std::vector<double>& levels, const GarchOptions& options = {});
+
+}  // namespace riskstep

@@ -1,0 +1,41 @@
+#pragma once
+// Unit-variance innovation distributions of the GARCH model: normal, standardised Student t
+// (shape = degrees of freedom > 2) and GED (shape = nu; nu = 2 is the normal, nu = 1 the Laplace).
+#include <random>
+#include <string>
+
+namespace riskstep {
+
+enum class GarchDistribution { normal, student_t, ged, automatic };
+
+std::string to_string(GarchDistribution distribution);
+// "normal"/"norm", "student_t"/"t"/"std", "ged", "automatic"/"auto"; throws std::invalid_argument.
+GarchDistribution parse_garch_distribution(const std::string& name);
+
+// p-quantile of the unit-variance distribution (shape ignored for normal).
+double innovation_quantile(GarchDistribution distribution, double shape, double p);
+double ged_quantile(double nu, double p);
+
+// One draw of the unit-variance distribution.
+double sample_innovation(GarchDistribution distribution, double shape, std::mt19937_64& rng);
+
+// Log-likelihood of one observation e ~ sqrt(s2) * Z and its derivatives, for a fixed shape.
+// Constants depending on the shape only are computed once in the constructor.
+class InnovationLogDensity {
+ public:
+  InnovationLogDensity(GarchDistribution distribution, double shape);
+  struct Term {
+    double value;    // log f(e / sqrt(s2)) - log(s2) / 2
+    double d_s2;     // d value / d s2
+    double d_shape;  // d value / d shape (0 for normal)
+  };
+  Term operator()(double e2, double s2) const;
+
+ private:
+  GarchDistribution distribution_;
+  double shape_;
+  double constant_ = 0.0, d_constant_ = 0.0;       // shape-only part of the log density
+  double log_lambda2_ = 0.0, d_log_lambda_ = 0.0;  // GED scale
+};
+
+}  // namespace riskstep
