@@ -26,6 +26,8 @@ class Job {
   virtual ~Job() = default;
   // Throws on failure; the engine records the message and carries on with other tasks.
   virtual Result run(const Task& task, const TaskContext& context) = 0;
+  // Called for every task before a sweep starts, so bad parameters fail before any work.
+  virtual void validate(const Task& /*task*/) const {}
 };
 
 using JobFactory = std::function<std::unique_ptr<Job>()>;
