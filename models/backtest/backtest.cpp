@@ -1,5 +1,6 @@
 #include "models/backtest/backtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -40,6 +41,11 @@ double volatility_correlation(const std::vector<double>& losses, const std::vect
     rolling_sd.push_back(std::sqrt(squares / (kSpan - 1)));
     var_used.push_back(var[t]);
   }
+  // A constant series has no correlation; testing it exactly avoids rounding noise in the means.
+  const auto constant = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); });
+  };
+  if (constant(var_used) || constant(rolling_sd)) return 0.0;
   const double n = static_cast<double>(rolling_sd.size());
   double mean_x = 0.0, mean_y = 0.0;
   for (size_t i = 0; i < rolling_sd.size(); ++i) {
