@@ -40,10 +40,16 @@ void require_window(const std::vector<double>& e) {
 
 // Log-likelihood, gradient and the variance filter in one pass; returns s2 for the next day.
 double filter(const std::vector<double>& e, GarchDistribution distribution,
-              const GarchParameters& theta, double* loglik, double* gradient) {
+              const GarchParameters& theta, InitialVariance initial, double* loglik,
+              double* gradient) {
   const InnovationLogDensity density(distribution, has_shape(distribution) ? theta.shape : 2.1);
-  double s2 = mean_square(e);
-  double d_omega = 0.0, d_alpha = 0.0, d_beta = 0.0;  // d s2_t / d parameter
+  const double m = mean_square(e);
+  double s2 = m, d_omega = 0.0, d_alpha = 0.0, d_beta = 0.0;  // s2_t and d s2_t / d parameter
+  if (initial == InitialVariance::fgarch) {
+    s2 = theta.omega + (theta.alpha + theta.beta) * m;
+    d_omega = 1.0;
+    d_alpha = d_beta = m;
+  }
   double sum = 0.0, g_omega = 0.0, g_alpha = 0.0, g_beta = 0.0, g_shape = 0.0;
   for (size_t t = 0; t < e.size(); ++t) {
     if (t > 0) {
@@ -75,6 +81,7 @@ double filter(const std::vector<double>& e, GarchDistribution distribution,
 struct Problem {
   const std::vector<double>* returns;
   GarchDistribution distribution;
+  InitialVariance initial;
   double scale;  // v = mean(e^2)
   double n;
   int evaluations = 0;
@@ -93,7 +100,7 @@ double objective(unsigned dim, const double* x, double* grad, void* data) {
   Problem& problem = *static_cast<Problem*>(data);
   ++problem.evaluations;
   double loglik = 0.0, gradient[4];
-  filter(*problem.returns, problem.distribution, from_x(x, problem), &loglik,
+  filter(*problem.returns, problem.distribution, from_x(x, problem), problem.initial, &loglik,
          grad ? gradient : nullptr);
   if (!std::isfinite(loglik)) return std::numeric_limits<double>::max();
   if (grad) {
@@ -118,10 +125,12 @@ nlopt_algorithm algorithm(GarchOptimizer optimizer) {
 }  // namespace
 
 double garch_loglik(const std::vector<double>& window_returns, GarchDistribution distribution,
-                    const GarchParameters& parameters, std::vector<double>* gradient) {
+                    const GarchParameters& parameters, std::vector<double>* gradient,
+                    InitialVariance initial_variance) {
   require_window(window_returns);
   double loglik = 0.0, g[4];
-  filter(window_returns, distribution, parameters, &loglik, gradient ? g : nullptr);
+  filter(window_returns, distribution, parameters, initial_variance, &loglik,
+         gradient ? g : nullptr);
   if (gradient) gradient->assign(g, g + (has_shape(distribution) ? 4 : 3));
   return loglik;
 }
@@ -131,8 +140,8 @@ GarchFit fit_garch(const std::vector<double>& window_returns, GarchDistribution 
   if (distribution == GarchDistribution::automatic)
     throw std::invalid_argument("fit_garch needs a concrete distribution, not 'automatic'");
   require_window(window_returns);
-  Problem problem{&window_returns, distribution, mean_square(window_returns),
-                  static_cast<double>(window_returns.size())};
+  Problem problem{&window_returns, distribution, options.initial_variance,
+                  mean_square(window_returns), static_cast<double>(window_returns.size())};
   const unsigned dim = has_shape(distribution) ? 4 : 3;
   const ShapeBounds shape = shape_bounds(distribution);
   const double lower[4] = {1e-6, kTiny, kTiny, shape.lower};
@@ -163,7 +172,8 @@ GarchFit fit_garch(const std::vector<double>& window_returns, GarchDistribution 
   fit.converged =
       (result > 0 && result != NLOPT_MAXEVAL_REACHED && result != NLOPT_MAXTIME_REACHED) ||
       result == NLOPT_ROUNDOFF_LIMITED;
-  fit.next_variance = filter(window_returns, distribution, fit.parameters, &fit.loglik, nullptr);
+  fit.next_variance = filter(window_returns, distribution, fit.parameters, options.initial_variance,
+                             &fit.loglik, nullptr);
   return fit;
 }
 
@@ -212,6 +222,8 @@ VarForecast forecast_garch(const std::vector<double>& returns, size_t first, siz
   forecast.info["distribution"] = to_string(distribution);
   forecast.info["requested_distribution"] = to_string(options.distribution);
   forecast.info["window"] = std::to_string(options.window);
+  forecast.info["initial_variance"] =
+      options.fit.initial_variance == InitialVariance::fgarch ? "fgarch" : "mean_square";
   forecast.info["warm_start"] = options.warm_start ? "true" : "false";
   for (const char* name :
        {"sigma", "omega", "alpha", "beta", "shape", "loglik", "converged", "evaluations"})

@@ -1,6 +1,8 @@
 #pragma once
 // GARCH(1,1) with zero mean, fitted by maximum likelihood on a rolling window:
-//   s2_1 = mean(e^2 over the window),  s2_t = omega + alpha e_{t-1}^2 + beta s2_{t-1},
+//   s2_1 = mean(e^2 over the window) (the study's convention; R's fGarch uses
+//   s2_1 = omega + (alpha + beta) mean(e^2), available as InitialVariance::fgarch),
+//   s2_t = omega + alpha e_{t-1}^2 + beta s2_{t-1},
 //   VaR_{t+1} = -q(p; shape) * s_{t+1} with q the unit-variance innovation quantile.
 // Bounds (those of R's fGarch): omega/v in [1e-6, 100] with v = mean(e^2) of the window,
 // alpha, beta in [1e-8, 1 - 1e-8], GED shape in [1, 10], Student t df in [2.05, 100];
@@ -16,6 +18,7 @@
 namespace riskstep {
 
 enum class GarchOptimizer { lbfgs, slsqp, bobyqa };
+enum class InitialVariance { mean_square, fgarch };
 
 struct GarchParameters {
   double omega = 0.0, alpha = 0.1, beta = 0.8;
@@ -32,6 +35,7 @@ struct GarchFit {
 
 struct GarchFitOptions {
   GarchOptimizer optimizer = GarchOptimizer::lbfgs;
+  InitialVariance initial_variance = InitialVariance::mean_square;
   double relative_tolerance = 1e-10;  // NLopt ftol_rel and xtol_rel
   int max_evaluations = 2000;
 };
@@ -49,7 +53,8 @@ struct GarchOptions {
 
 // Log-likelihood of the window under the model; gradient (d/d omega, alpha, beta, shape) if given.
 double garch_loglik(const std::vector<double>& window_returns, GarchDistribution distribution,
-                    const GarchParameters& parameters, std::vector<double>* gradient = nullptr);
+                    const GarchParameters& parameters, std::vector<double>* gradient = nullptr,
+                    InitialVariance initial_variance = InitialVariance::mean_square);
 
 GarchFit fit_garch(const std::vector<double>& window_returns, GarchDistribution distribution,
                    const std::optional<GarchParameters>& start = std::nullopt,

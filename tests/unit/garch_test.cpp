@@ -66,6 +66,10 @@ TEST(GarchLikelihood, NormalMatchesHandComputedFilter) {
   theta.beta = 0.8;
   EXPECT_NEAR(garch_loglik({0.01, -0.02, 0.015}, GarchDistribution::normal, theta),
               8.188700693919895, 1e-12);
+  // fGarch's start s2_1 = omega + (alpha + beta) mean(e^2) = 2.275e-4 gives 8.179849673694953.
+  EXPECT_NEAR(garch_loglik({0.01, -0.02, 0.015}, GarchDistribution::normal, theta, nullptr,
+                           InitialVariance::fgarch),
+              8.179849673694953, 1e-12);
 }
 
 TEST(GarchLikelihood, AnalyticGradientMatchesFiniteDifferences) {
@@ -82,19 +86,21 @@ TEST(GarchLikelihood, AnalyticGradientMatchesFiniteDifferences) {
     at.alpha = 0.12;
     at.beta = 0.83;
     at.shape = distribution == GarchDistribution::student_t ? 6.0 : 1.7;
-    std::vector<double> gradient;
-    garch_loglik(e, distribution, at, &gradient);
-    double* coordinates[] = {&at.omega, &at.alpha, &at.beta, &at.shape};
-    for (size_t i = 0; i < gradient.size(); ++i) {
-      const double x = *coordinates[i], h = 1e-6 * x;
-      *coordinates[i] = x + h;
-      const double up = garch_loglik(e, distribution, at);
-      *coordinates[i] = x - h;
-      const double down = garch_loglik(e, distribution, at);
-      *coordinates[i] = x;
-      const double numeric = (up - down) / (2.0 * h);
-      EXPECT_NEAR(gradient[i], numeric, 1e-5 * std::fabs(numeric) + 1e-6)
-          << to_string(distribution) << " coordinate " << i;
+    for (InitialVariance initial : {InitialVariance::mean_square, InitialVariance::fgarch}) {
+      std::vector<double> gradient;
+      garch_loglik(e, distribution, at, &gradient, initial);
+      double* coordinates[] = {&at.omega, &at.alpha, &at.beta, &at.shape};
+      for (size_t i = 0; i < gradient.size(); ++i) {
+        const double x = *coordinates[i], h = 1e-6 * x;
+        *coordinates[i] = x + h;
+        const double up = garch_loglik(e, distribution, at, nullptr, initial);
+        *coordinates[i] = x - h;
+        const double down = garch_loglik(e, distribution, at, nullptr, initial);
+        *coordinates[i] = x;
+        const double numeric = (up - down) / (2.0 * h);
+        EXPECT_NEAR(gradient[i], numeric, 1e-5 * std::fabs(numeric) + 1e-6)
+            << to_string(distribution) << " coordinate " << i;
+      }
     }
   }
 }

@@ -175,25 +175,54 @@ TEST(HerrigReproduction, StatisticsOfTheAuthorsVarColumnsMatchPublished) {
   }
 }
 
+struct GarchAgreement {
+  double median, p90, max;
+  int64_t hits;
+};
+
+GarchAgreement compare_garch(const Prepared& p, const GarchOptions& options) {
+  const VarForecast garch =
+      forecast_garch(p.series.returns, p.window.first, p.window.last, {0.01}, options);
+  const std::vector<double> author = p.test_set.numbers("GARCH_VaR");
+  std::vector<double> relative;
+  for (size_t day = 0; day < author.size(); ++day)
+    relative.push_back(std::fabs(garch.var[0][day] / author[day] - 1.0));
+  std::sort(relative.begin(), relative.end());
+  return {relative[relative.size() / 2], relative[relative.size() * 9 / 10], relative.back(),
+          backtest(p.losses, garch.var[0], 0.01).hits};
+}
+
+// The study's filter start s2_1 = mean(e^2): within 1% (median) of the author, hits within 1.
 TEST(HerrigReproduction, GarchGedWithinOnePercentOfTheAuthor) {
   RISKSTEP_REQUIRE_SHARED_DATA(data);
   for (const Case& c : kCases) {
     const Prepared p = prepare(data, c);
     const std::string what = std::string(c.index) + " " + c.period;
-    const VarForecast garch =
-        forecast_garch(p.series.returns, p.window.first, p.window.last, {0.01});
-    const std::vector<double> author = p.test_set.numbers("GARCH_VaR");
-    std::vector<double> relative;
-    for (size_t day = 0; day < author.size(); ++day)
-      relative.push_back(std::fabs(garch.var[0][day] / author[day] - 1.0));
-    std::sort(relative.begin(), relative.end());
-    const double median = relative[relative.size() / 2];
-    const BacktestResult r = backtest(p.losses, garch.var[0], 0.01);
-    std::cout << what << ": GARCH-GED median |rel diff| " << median << ", 90% "
-              << relative[relative.size() * 9 / 10] << ", max " << relative.back() << ", hits "
-              << r.hits << " (author " << c.garch << ")\n";
-    EXPECT_LT(median, 0.01) << what;
-    EXPECT_LE(std::abs(r.hits - c.garch), 1) << what;
+    const GarchAgreement a = compare_garch(p, GarchOptions{});
+    std::cout << what << ": GARCH-GED (s2_1 = mean e^2) median |rel diff| " << a.median << ", 90% "
+              << a.p90 << ", max " << a.max << ", hits " << a.hits << " (author " << c.garch
+              << ")\n";
+    EXPECT_LT(a.median, 0.01) << what;
+    EXPECT_LE(std::abs(a.hits - c.garch), 1) << what;
+  }
+}
+
+// fGarch's filter start s2_1 = omega + (alpha + beta) mean(e^2) reproduces the author's GARCH VaR
+// to about 1e-7 on most days: the thesis used fGarch. A few days differ where fGarch's nlminb
+// stopped in another local optimum.
+TEST(HerrigReproduction, GarchGedWithFGarchStartMatchesTheAuthorClosely) {
+  RISKSTEP_REQUIRE_SHARED_DATA(data);
+  GarchOptions options;
+  options.fit.initial_variance = InitialVariance::fgarch;
+  for (const Case& c : kCases) {
+    const Prepared p = prepare(data, c);
+    const std::string what = std::string(c.index) + " " + c.period;
+    const GarchAgreement a = compare_garch(p, options);
+    std::cout << what << ": GARCH-GED (fGarch start) median |rel diff| " << a.median << ", 90% "
+              << a.p90 << ", max " << a.max << ", hits " << a.hits << " (author " << c.garch
+              << ")\n";
+    EXPECT_LT(a.median, 1e-5) << what;
+    EXPECT_EQ(a.hits, c.garch) << what;
   }
 }
 
