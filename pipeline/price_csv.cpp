@@ -143,20 +143,21 @@ std::vector<std::string> read_lines(const std::string& path) {
   return lines;
 }
 
+// The one header column whose lower-cased name is in `names`; `label` and `expected` word errors.
 size_t find_column(const std::vector<std::string>& header, const std::vector<std::string>& names,
-                   const std::string& expected, const CsvError& error) {
+                   const std::string& label, const std::string& expected, const CsvError& error) {
   size_t found = header.size();
   for (size_t i = 0; i < header.size(); ++i) {
     if (std::find(names.begin(), names.end(), lower(header[i])) == names.end()) continue;
     if (found != header.size())
-      error.raise("header names the " + expected + " twice (columns " + std::to_string(found + 1) +
-                  " and " + std::to_string(i + 1) + "); expected exactly one");
+      error.raise("header names the " + label + " twice (columns " + std::to_string(found + 1) +
+                  " and " + std::to_string(i + 1) + "); expected exactly one " + expected);
     found = i;
   }
   if (found == header.size()) {
     std::string listed;
     for (const auto& name : header) listed += (listed.empty() ? "'" : ", '") + name + "'";
-    error.raise("header has no " + expected + " (found " + listed + ")");
+    error.raise("header has no " + label + " (found " + listed + "); expected " + expected);
   }
   return found;
 }
@@ -171,14 +172,14 @@ PriceSeries read_price_csv(const std::string& path, const PriceCsvOptions& optio
   const CsvError header_error(path, 1);
   const std::vector<std::string> header = split_fields(lines[0], header_error);
   const size_t date_column =
-      find_column(header, {"date"}, "date column; expected 'Date' or 'date'", header_error);
+      find_column(header, {"date"}, "date column", "'Date' or 'date'", header_error);
   const std::vector<std::string> price_names =
       options.column.empty() ? std::vector<std::string>{"close"}
                              : std::vector<std::string>{lower(options.column)};
-  const std::string price_expected = options.column.empty()
-                                         ? "price column; expected 'Close' or 'close'"
-                                         : "price column; expected '" + options.column + "'";
-  const size_t price_column = find_column(header, price_names, price_expected, header_error);
+  const std::string price_expected =
+      options.column.empty() ? "'Close' or 'close'" : "'" + options.column + "'";
+  const size_t price_column =
+      find_column(header, price_names, "price column", price_expected, header_error);
   if (price_column == date_column)
     header_error.raise("the price column is the date column; expected two different columns");
 

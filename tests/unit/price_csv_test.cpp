@@ -63,12 +63,13 @@ TEST(PriceCsv, MissingHeader) {
 }
 
 TEST(PriceCsv, MissingDateColumn) {
-  EXPECT_TRUE(
-      fails_with("Day,Close\n2020-01-02,100\n", 1, "no date column; expected 'Date' or 'date'"));
+  EXPECT_TRUE(fails_with("Day,Close\n2020-01-02,100\n", 1,
+                         "no date column (found 'Day', 'Close'); expected 'Date' or 'date'"));
 }
 
 TEST(PriceCsv, MissingPriceColumn) {
-  EXPECT_TRUE(fails_with("Date,Open\n2020-01-02,100\n", 1, "no price column; expected 'Close'"));
+  EXPECT_TRUE(fails_with("Date,Open\n2020-01-02,100\n", 1,
+                         "no price column (found 'Date', 'Open'); expected 'Close' or 'close'"));
 }
 
 TEST(PriceCsv, MissingRequestedColumn) {
@@ -77,7 +78,8 @@ TEST(PriceCsv, MissingRequestedColumn) {
 }
 
 TEST(PriceCsv, PriceColumnNamedTwice) {
-  EXPECT_TRUE(fails_with("date,close,Close\n2020-01-02,1,2\n", 1, "twice (columns 2 and 3)"));
+  EXPECT_TRUE(fails_with("date,close,Close\n2020-01-02,1,2\n", 1,
+                         "price column twice (columns 2 and 3); expected exactly one"));
 }
 
 TEST(PriceCsv, DateNotIso) {
