@@ -1,0 +1,157 @@
+#include "pipeline/sweep_spec.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "test_data.h"
+
+namespace riskstep {
+namespace {
+
+SweepSpec parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  return parse_sweep_spec(text, "spec.toml", "/base/dir", overrides);
+}
+
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse(text, overrides);
+  } catch (const SpecError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(Spec, ExampleSpecExpandsWithDropAndExclude) {
+  const SweepSpec spec =
+      load_sweep_spec(std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/toy_grid.toml");
+  EXPECT_EQ(spec.kind, "toy");
+  EXPECT_EQ(spec.seed, 7u);
+  EXPECT_EQ(spec.out, std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/out/toy");
+  EXPECT_EQ(std::get<std::string>(spec.fixed.at("data_dir")),
+            std::string(RISKSTEP_SOURCE_DIR) + "/tests/data");
+  EXPECT_EQ(std::get<std::string>(spec.fixed.at("levels")), "0.01,0.05");
+  ASSERT_EQ(spec.grid.size(), 3u);
+  EXPECT_EQ(spec.grid[0].first, "model");  // file order, not alphabetical
+  EXPECT_EQ(spec.grid[2].second.size(), 3u);
+
+  const auto tasks = expand_tasks(spec);
+  // hs, garch: 2 periods each, seed dropped -> 4; mdn: 2 periods x 3 seeds minus (covid, 2) -> 5.
+  ASSERT_EQ(tasks.size(), 9u);
+  std::set<std::string> ids;
+  for (const auto& task : tasks) {
+    ids.insert(task.id);
+    const std::string model = std::get<std::string>(task.params.at("model"));
+    EXPECT_EQ(task.params.count("seed"), model == "mdn" ? 1u : 0u) << model;
+    EXPECT_EQ(task.seed, task_seed(7, task.id));
+  }
+  EXPECT_EQ(ids.size(), tasks.size());
+  // Stable: the same spec gives the same ids in the same order.
+  const auto again = expand_tasks(spec);
+  for (size_t i = 0; i < tasks.size(); ++i) EXPECT_EQ(tasks[i].id, again[i].id);
+}
+
+TEST(Spec, NoGridMeansOneTask) {
+  const auto tasks = expand_tasks(parse("kind = \"toy\"\n[fixed]\nx = 1\n"));
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(std::get<int64_t>(tasks[0].params.at("x")), 1);
+}
+
+TEST(Spec, OverridesReplaceFixedAndGridValues) {
+  const std::string text =
+      "kind = \"toy\"\nseed = 1\n[fixed]\nlevel = 0.01\nname = \"a\"\n"
+      "[grid]\nmodel = [\"hs\", \"garch\"]\nseed = \"0-3\"\n";
+  const SweepSpec spec = parse(text, {"seed=9", "level=0.05", "grid.model=hs,cmm", "name=b c",
+                                      "grid.seed=1-2", "fixed.extra_dir=rel", "ranks_per_task=2"});
+  EXPECT_EQ(spec.seed, 9u);
+  EXPECT_EQ(spec.ranks_per_task, 2);
+  EXPECT_EQ(std::get<double>(spec.fixed.at("level")), 0.05);
+  EXPECT_EQ(std::get<std::string>(spec.fixed.at("name")), "b c");
+  // --set values are relative to the current directory, not the spec's: left as typed... then
+  // resolved like file values only when they come from the file.
+  EXPECT_EQ(spec.grid[0].first, "model");
+  EXPECT_EQ(spec.grid[0].second, (std::vector<ParamValue>{std::string("hs"), std::string("cmm")}));
+  EXPECT_EQ(spec.grid[1].second, (std::vector<ParamValue>{int64_t{1}, int64_t{2}}));
+  EXPECT_EQ(expand_tasks(spec).size(), 4u);
+
+  // A bare name that is a grid axis pins the axis to the given values.
+  const SweepSpec pinned = parse(text, {"model=garch"});
+  EXPECT_EQ(pinned.grid[0].second, (std::vector<ParamValue>{std::string("garch")}));
+  EXPECT_EQ(expand_tasks(pinned).size(), 4u);
+}
+
+struct BadSpec {
+  std::string text;
+  std::string expected;  // substring of the one-line message
+};
+
+TEST(Spec, BadSpecsNameTheLineAndKey) {
+  const std::vector<BadSpec> cases = {
+      {"kind = \"toy\"\nsede = 3\n", "spec.toml:2: key 'sede': unknown key"},
+      {"seed = 3\n", "spec.toml:1: key 'kind': missing"},
+      {"kind = 3\n", "spec.toml:1: key 'kind': expected a non-empty string, found an integer"},
+      {"kind = \"toy\"\nseed = \"x\"\n",
+       "spec.toml:2: key 'seed': expected a non-negative integer"},
+      {"kind = \"toy\"\nseed = -1\n", "spec.toml:2: key 'seed'"},
+      {"kind = \"toy\"\nranks_per_task = 0\n",
+       "spec.toml:2: key 'ranks_per_task': expected an integer >= 1"},
+      {"kind = \"toy\"\n[grid]\nmodel = []\n",
+       "spec.toml:3: key 'grid.model': expected a non-empty array"},
+      {"kind = \"toy\"\n[grid]\nmodel = \"hs\"\n",
+       "spec.toml:3: key 'grid.model': expected a non-empty array of scalars or an \"a-b\" integer "
+       "range, found a string"},
+      {"kind = \"toy\"\n[grid]\nseed = \"9-2\"\n",
+       "spec.toml:3: key 'grid.seed': range '9-2' needs first <= last"},
+      {"kind = \"toy\"\n[grid]\nm = [1, [2]]\n",
+       "spec.toml:3: key 'grid.m': expected a non-empty array of scalars"},
+      {"kind = \"toy\"\n[grid]\nm = [1, 1]\n",
+       "spec.toml:3: key 'grid.m': value 1 is listed twice"},
+      {"kind = \"toy\"\n[fixed]\nx = { a = 1 }\n",
+       "spec.toml:3: key 'fixed.x': expected a string, number, boolean or array of them, found a "
+       "table"},
+      {"kind = \"toy\"\n[fixed]\nm = 1\n[grid]\nm = [1, 2]\n",
+       "spec.toml:5: key 'grid.m': is also in [fixed]"},
+      {"kind = \"toy\"\n[grid]\nm = [1]\n[[exclude]]\nq = 1\n",
+       "spec.toml:4: key 'exclude.q': names no [grid] axis"},
+      {"kind = \"toy\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\naxes = [\"z\"]\n",
+       "spec.toml:6: key 'drop_axes.axes': expected the name of a [grid] axis"},
+      {"kind = \"toy\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\n",
+       "key 'drop_axes.axes': expected a non-empty array"},
+      {"kind = \"toy\"\nexclude = 3\n", "spec.toml:2: key 'exclude': expected [[exclude]] tables"},
+      {"kind = \"toy\"\nseed = 1\nseed = 2\n", "spec.toml:3: "},  // toml++: redefinition
+      {"kind = \"toy\"\nout = 5\n", "spec.toml:2: key 'out': expected a string"},
+      {"kind = \"toy\"\n[fixed]\nwhen = 1979-05-27\n",
+       "spec.toml:3: key 'fixed.when': expected a string, number, boolean or array of them, found "
+       "a date/time"},
+  };
+  for (const auto& c : cases) {
+    const std::string message = error_of(c.text);
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << "spec:\n"
+        << c.text << "message: " << message << "\nexpected: " << c.expected;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;  // one line
+  }
+}
+
+TEST(Spec, BadOverridesNameTheOverride) {
+  const std::string text = "kind = \"toy\"\n[grid]\nm = [1]\n";
+  EXPECT_NE(error_of(text, {"seed=abc"}).find("spec.toml: --set seed=abc: key 'seed'"),
+            std::string::npos)
+      << error_of(text, {"seed=abc"});
+  EXPECT_NE(error_of(text, {"novalue"}).find("--set novalue: expected key=value"),
+            std::string::npos);
+  EXPECT_NE(error_of(text, {"grid.m=[]"}).find("--set grid.m=[]: key 'grid.m'"), std::string::npos)
+      << error_of(text, {"grid.m=[]"});
+}
+
+TEST(Spec, MissingFileIsOneLine) {
+  try {
+    load_sweep_spec("/nonexistent/spec.toml");
+    FAIL();
+  } catch (const SpecError& error) {
+    EXPECT_EQ(std::string(error.what()), "/nonexistent/spec.toml: cannot read the spec file");
+  }
+}
+
+}  // namespace
+}  // namespace riskstep
