@@ -1,0 +1,25 @@
+#pragma once
+// Job kind "backtest_var": one VaR model on one index and test period, backtested at each level.
+//
+// Parameters (README "Parameters of backtest_var"):
+//   index    name of the index (file <data_dir>/<index>.csv, or the synthetic market's seed)
+//   period   calm | covid | YYYY-MM-DD:YYYY-MM-DD
+//   model    hs | cmm | garch | mdn2 | mdn2reg | mdn3
+//   levels   tail probabilities, "0.01,0.05" (default 0.01)
+//   data     price CSV path or "synthetic"; or data_dir, holding <index>.csv
+//   optional: price_column, window (251), garch_dist (ged|normal|student_t|auto),
+//             seed (networks: one ensemble member per seed value), max_epochs, patience
+// Conventions: returns are fractions, loss = -return, VaR is a positive loss, hit = loss >= VaR.
+#include "pipeline/job.h"
+
+namespace riskstep {
+
+class BacktestVarJob : public Job {
+ public:
+  Result run(const Task& task, const TaskContext& context) override;
+  void validate(const Task& task) const override;
+};
+
+bool is_network_model(const std::string& model);
+
+}  // namespace riskstep

@@ -1,0 +1,61 @@
+#include "jobs/cli_aggregate.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "jobs/var_table.h"
+#include "pipeline/result_store.h"
+#include "pipeline/summary_table.h"
+
+namespace riskstep {
+namespace {
+
+struct AggregateOptions {
+  std::vector<std::string> inputs;
+  std::vector<std::string> group_by;
+  bool csv = false;
+};
+
+int run_aggregate(const AggregateOptions& options) {
+  Table summary;
+  try {
+    for (const auto& input : options.inputs) {
+      const std::string path = std::filesystem::is_directory(input) ? input + "/results.h5" : input;
+      if (!std::filesystem::exists(path)) {
+        std::cerr << "riskstep aggregate: " << path << ": no such results file"
+                  << (std::filesystem::is_directory(input) ? " (has the sweep finished?)" : "") << "\n";
+        return 2;
+      }
+      append_rows_union(summary, read_summary_table(path));
+    }
+    if (summary.rows() == 0) {
+      std::cerr << "riskstep aggregate: no finished tasks in the given results\n";
+      return 1;
+    }
+    print_var_table(std::cout, summary, VarTableOptions{options.csv, options.group_by});
+  } catch (const std::exception& error) {
+    std::cerr << "riskstep aggregate: " << error.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_aggregate_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<AggregateOptions>();
+  CLI::App* command = app.add_subcommand("aggregate", "Print the study table of finished results");
+  command->footer(
+      "Examples:\n"
+      "  riskstep aggregate out/herrig2023            (a sweep directory: reads results.h5)\n"
+      "  riskstep aggregate gspc.h5 ftse.h5 --csv > table.csv\n"
+      "  riskstep aggregate out/herrig2023 --by model,level");
+  command->add_option("inputs", options->inputs, "Results files or sweep directories")
+      ->required();
+  command->add_option("--by", options->group_by, "Group by these summary columns")
+      ->delimiter(',');
+  command->add_flag("--csv", options->csv, "CSV instead of Markdown");
+  command->callback([options, &exit_code] { exit_code = run_aggregate(*options); });
+}
+
+}  // namespace riskstep
