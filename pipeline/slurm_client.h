@@ -1,0 +1,37 @@
+#pragma once
+// Talking to Slurm through its commands: sbatch to submit, scontrol to requeue. Commands run
+// with an argument vector (no shell), so no value is ever parsed as shell code here.
+#include <string>
+#include <vector>
+
+namespace riskstep {
+
+struct CommandResult {
+  int exit_status = -1;  // 128 + signal when killed by one
+  std::string output;    // stdout and stderr together
+};
+
+// Runs argv[0] found on PATH; throws when it cannot be started.
+CommandResult run_command(const std::vector<std::string>& argv);
+
+// The job id in sbatch's answer: "--parsable" output ("123" or "123;cluster") or
+// "Submitted batch job 123". Throws quoting the output when there is none.
+std::string parse_sbatch_job_id(const std::string& output);
+
+// sbatch --parsable OPTIONS SCRIPT_FILE; returns the job id, throws with sbatch's message.
+std::string submit_batch_script(const std::string& script_file,
+                                const std::vector<std::string>& options);
+
+// Whether a job that ran out of time should requeue itself: only inside a Slurm job
+// (job_id set) and while its restart count (SLURM_RESTART_COUNT, "" = 0) is below the cap.
+struct RequeueDecision {
+  bool requeue = false;
+  std::string reason;  // one line for the job log
+};
+RequeueDecision decide_requeue(const std::string& job_id, const std::string& restart_count,
+                               int max_requeues);
+
+// scontrol requeue JOB_ID; throws with scontrol's message on failure.
+void requeue_job(const std::string& job_id);
+
+}  // namespace riskstep

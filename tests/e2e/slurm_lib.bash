@@ -1,0 +1,91 @@
+# Shared by tests/e2e/slurm_*.sh: a real local Slurm (slurm/local-cluster), started when not
+# running and stopped afterwards when this test started it. Slurm tests hold a lock, so ctest -j
+# never runs two of them against one cluster (or stops it under another).
+# Usage: source slurm_lib.bash; slurm_setup RISKSTEP_BINARY SOURCE_DIR
+
+slurm_skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+
+slurm_fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+slurm_setup() {
+  riskstep=$1
+  source_dir=$2
+  [[ $(id -u) -eq 0 ]] || slurm_skip "the local Slurm cluster needs root"
+  if ! command -v sbatch >/dev/null || ! PATH=$PATH:/usr/sbin command -v slurmctld >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurmctld slurmd slurm-client munge >/dev/null 2>&1 ||
+      slurm_skip "Slurm packages are missing and cannot be installed"
+  fi
+  work=$(mktemp -d /tmp/riskstep-slurm-e2e.XXXXXX)
+  exec 9>/var/tmp/riskstep-slurm-e2e.lock
+  flock 9
+  cluster="$source_dir/slurm/local-cluster"
+  started_cluster=0
+  if ! "$cluster" status >/dev/null 2>&1; then
+    "$cluster" start || slurm_fail "slurm/local-cluster start failed"
+    started_cluster=1
+  fi
+  eval "$("$cluster" env)"
+  trap slurm_teardown EXIT
+  spec="$source_dir/jobs/specs/smoke.toml"
+  [[ -f $spec ]] || slurm_skip "no $spec yet"
+  "$riskstep" sweep --help >/dev/null 2>&1 || slurm_skip "riskstep has no sweep command yet"
+}
+
+slurm_teardown() {
+  local status=$?
+  if [[ $status -ne 0 && -n ${work:-} ]]; then
+    echo "--- job logs (test failed) ---"
+    find "$work" -path '*/slurm/*.out' -print -exec tail -n 30 {} \; 2>/dev/null
+  fi
+  if [[ -n ${SLURM_CONF:-} ]]; then
+    local jobs
+    jobs=$(squeue -h -o %A 2>/dev/null | tr '\n' ' ')
+    [[ -z ${jobs// /} ]] || scancel $jobs 2>/dev/null
+  fi
+  if ((started_cluster)); then "$cluster" stop >/dev/null || true; fi
+  [[ -n ${work:-} ]] && rm -rf "$work"
+  exit "$status"
+}
+
+# job_state ID: Slurm's state of the job, e.g. PENDING RUNNING COMPLETED FAILED (array: of task 0).
+job_state() {
+  scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n1
+}
+
+# job_field ID FIELD: e.g. job_field 12 Restarts
+job_field() {
+  scontrol show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
+}
+
+# wait_for_job ID SECONDS: until every task of the job has ended; fails on timeout.
+wait_for_job() {
+  local id=$1 deadline=$((SECONDS + $2))
+  while squeue -h -j "$id" -o %T 2>/dev/null | grep -q .; do
+    ((SECONDS < deadline)) || {
+      squeue
+      slurm_fail "job $id still not done after $2 s"
+    }
+    sleep 1
+  done
+}
+
+# direct_run OUT: the reference, a direct mpirun -np 2 run of the same spec.
+direct_run() {
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$riskstep" sweep "$spec" --out "$1" >"$1.log" 2>&1 ||
+    {
+      cat "$1.log"
+      slurm_fail "direct mpirun -np 2 sweep failed"
+    }
+}
+
+# same_results A B [SLURM_JOB_ID]: task results and summary equal, and B records the Slurm job.
+same_results() {
+  /usr/bin/python3 "$source_dir/tests/e2e/slurm_compare_results.py" "$@" ||
+    slurm_fail "results differ: $1 vs $2"
+}
