@@ -1,0 +1,335 @@
+// Whole sweeps with the test-only "toy" job: rank-count independence, failures and
+// --retry-failed, resume, refusing a different sweep, groups of ranks, bad input.
+#include "pipeline/sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "pipeline/result_store.h"
+#include "toy_job.h"
+
+namespace riskstep {
+namespace {
+
+namespace fs = std::filesystem;
+
+int world_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+Outcome sweep(MPI_Comm comm, const std::string& spec, const std::string& dir,
+              std::vector<std::string> overrides = {}, bool retry_failed = false,
+              bool force = false, bool dry_run = false) {
+  SweepOptions options;
+  options.spec_path = spec;
+  options.out_dir = dir;
+  options.overrides = std::move(overrides);
+  options.retry_failed = retry_failed;
+  options.force = force;
+  options.dry_run = dry_run;
+  options.progress = false;
+  std::ostringstream out, err;
+  Outcome outcome;
+  outcome.status = run_sweep(comm, options, testing::toy_registry(), out, err);
+  outcome.out = out.str();
+  outcome.err = err.str();
+  return outcome;
+}
+
+std::string write_spec(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name;
+  if (world_rank() == 0) std::ofstream(path) << text;
+  MPI_Barrier(MPI_COMM_WORLD);
+  return path;
+}
+
+std::vector<std::string> log_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+const char* kGridSpec = R"(kind = "toy"
+seed = 11
+[fixed]
+work_ms = 2
+[grid]
+model = ["hs", "garch", "mdn"]
+period = ["calm", "covid"]
+seed = "0-3"
+[[drop_axes]]
+when = { model = ["hs", "garch"] }
+axes = ["seed"]
+)";
+
+// Everything a task computed (not where or how long): must not depend on the rank count.
+void expect_same_computation(const TaskRecord& a, const TaskRecord& b) {
+  EXPECT_EQ(a.task.params, b.task.params);
+  EXPECT_EQ(a.task.seed, b.task.seed);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.result.attributes, b.result.attributes);
+  EXPECT_EQ(a.result.columns, b.result.columns);
+  for (const auto& [name, m] : a.result.matrices)
+    EXPECT_EQ(m.values, b.result.matrices.at(name).values);
+  for (const auto& [name, t] : a.result.tables)
+    EXPECT_EQ(t.columns, b.result.tables.at(name).columns);
+  EXPECT_EQ(a.result.summary.columns, b.result.summary.columns);
+}
+
+TEST(sweep, OneAndTwoRanksGiveIdenticalTaskData) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  Outcome alone;
+  if (world_rank() == 0) alone = sweep(MPI_COMM_SELF, spec, dir + "/one");
+  MPI_Barrier(MPI_COMM_WORLD);
+  const Outcome together = sweep(MPI_COMM_WORLD, spec, dir + "/two");
+  if (world_rank() != 0) return;
+  ASSERT_EQ(alone.status, 0) << alone.out << alone.err;
+  ASSERT_EQ(together.status, 0) << together.out << together.err;
+  const auto one = read_results_file(dir + "/one/results.h5");
+  const auto two = read_results_file(dir + "/two/results.h5");
+  ASSERT_EQ(one.size(), 4u + 8u);  // hs, garch x 2 periods; mdn x 2 periods x 4 seeds
+  ASSERT_EQ(one.size(), two.size());
+  std::set<int> ranks_used;
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].task.id, two[i].task.id);
+    expect_same_computation(one[i], two[i]);
+    ranks_used.insert(two[i].rank);
+  }
+  EXPECT_EQ(ranks_used.size(), 2u) << "both ranks should have run tasks";
+  // The merged summary has the same rows too (h5diff compares the datasets byte for byte).
+  EXPECT_EQ(read_summary_table(dir + "/one/results.h5").columns,
+            read_summary_table(dir + "/two/results.h5").columns);
+  const std::string diff =
+      "h5diff -q " + dir + "/one/results.h5 " + dir + "/two/results.h5 /summary /summary";
+  EXPECT_EQ(std::system(diff.c_str()), 0) << diff;
+}
+
+TEST(sweep, FailingTaskIsReportedAndOnlyItIsRetried) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  const std::string flag = dir + "/fail.flag";
+  const std::string log = dir + "/runs.log";
+  if (world_rank() == 0) std::ofstream(flag) << "fail\n";
+  MPI_Barrier(MPI_COMM_WORLD);
+  const std::vector<std::string> overrides = {"fail_if=garch", "fail_flag_file=" + flag,
+                                              "log_file=" + log};
+  const Outcome first = sweep(MPI_COMM_WORLD, spec, dir + "/out", overrides);
+  EXPECT_EQ(first.status, 1);
+  if (world_rank() == 0) {
+    EXPECT_NE(first.out.find("10 ok, 2 failed"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("model 'garch' was asked to fail"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("--retry-failed"), std::string::npos) << first.out;
+    EXPECT_EQ(log_lines(log).size(), 10u);
+    const auto records = read_results_file(dir + "/out/results.h5");
+    size_t failed = 0;
+    for (const auto& r : records)
+      if (r.status == "failed") {
+        ++failed;
+        EXPECT_EQ(std::get<std::string>(r.task.params.at("model")), "garch");
+        EXPECT_EQ(r.error, "model 'garch' was asked to fail");
+      }
+    EXPECT_EQ(failed, 2u);
+    EXPECT_EQ(read_summary_table(dir + "/out/results.h5").rows(), 10u);  // ok tasks only
+  }
+
+  // A plain rerun skips finished tasks, failed ones included, and still reports them.
+  const Outcome again = sweep(MPI_COMM_WORLD, spec, dir + "/out", overrides);
+  EXPECT_EQ(again.status, 1);
+  if (world_rank() == 0) {
+    EXPECT_NE(again.out.find("(0 run now, 12 already done)"), std::string::npos) << again.out;
+    EXPECT_EQ(log_lines(log).size(), 10u);
+    fs::remove(flag);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  const Outcome retried = sweep(MPI_COMM_WORLD, spec, dir + "/out", overrides, true);
+  EXPECT_EQ(retried.status, 0) << retried.out << retried.err;
+  if (world_rank() == 0) {
+    const auto lines = log_lines(log);
+    ASSERT_EQ(lines.size(), 12u);
+    const auto records = read_results_file(dir + "/out/results.h5");
+    std::set<std::string> garch_ids;
+    for (const auto& r : records) {
+      EXPECT_EQ(r.status, "ok");
+      if (std::get<std::string>(r.task.params.at("model")) == "garch") garch_ids.insert(r.task.id);
+    }
+    EXPECT_EQ(std::set<std::string>(lines.begin() + 10, lines.end()), garch_ids);
+  }
+}
+
+TEST(sweep, NonFiniteResultIsAFailure) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out", {"nan_if=hs"});
+  EXPECT_EQ(outcome.status, 1);
+  if (world_rank() == 0) {
+    EXPECT_NE(outcome.out.find("non-finite values"), std::string::npos) << outcome.out;
+  }
+}
+
+TEST(sweep, ResumeRecomputesOnlyMissingOrBrokenTaskFiles) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  const std::string log = dir + "/runs.log";
+  const std::string out = dir + "/out";
+  ASSERT_EQ(sweep(MPI_COMM_WORLD, spec, out, {"log_file=" + log}).status, 0);
+  std::vector<std::string> broken;
+  if (world_rank() == 0) {
+    const auto records = read_results_file(out + "/results.h5");
+    broken = {records[1].task.id, records[5].task.id, records[7].task.id};
+    fs::remove(task_file_path(out, broken[0]));
+    fs::resize_file(task_file_path(out, broken[1]), 300);  // a partial file
+    std::ofstream(task_file_path(out, broken[2])) << "garbage";
+    std::ofstream(task_file_path(out, "0000000000000000") + ".tmp.12345") << "left by a kill";
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  const Outcome resumed = sweep(MPI_COMM_WORLD, spec, out, {"log_file=" + log});
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  if (world_rank() != 0) return;
+  EXPECT_NE(resumed.out.find("(3 run now, 9 already done)"), std::string::npos) << resumed.out;
+  const auto lines = log_lines(log);
+  ASSERT_EQ(lines.size(), 15u);
+  EXPECT_EQ(std::set<std::string>(lines.begin() + 12, lines.end()),
+            std::set<std::string>(broken.begin(), broken.end()));
+  EXPECT_FALSE(fs::exists(task_file_path(out, "0000000000000000") + ".tmp.12345"));
+  EXPECT_EQ(read_results_file(out + "/results.h5").size(), 12u);
+}
+
+TEST(sweep, ADifferentSpecIsRefusedUnlessForced) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  ASSERT_EQ(sweep(MPI_COMM_WORLD, spec, dir + "/out").status, 0);
+  const Outcome refused = sweep(MPI_COMM_WORLD, spec, dir + "/out", {"grid.period=calm"});
+  EXPECT_EQ(refused.status, 2);
+  if (world_rank() == 0) {
+    EXPECT_NE(refused.err.find("holds a different sweep"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
+  }
+  const Outcome forced =
+      sweep(MPI_COMM_WORLD, spec, dir + "/out", {"grid.period=calm"}, false, true);
+  EXPECT_EQ(forced.status, 0) << forced.err;
+  if (world_rank() == 0) {  // the calm tasks were already there: nothing to recompute
+    EXPECT_NE(forced.out.find("(0 run now, 6 already done)"), std::string::npos) << forced.out;
+  }
+}
+
+TEST(sweep, GroupTasksRunOnTwoRanks) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(
+      dir, "group.toml", "kind = \"toy\"\nranks_per_task = 2\n[grid]\nmodel = [\"a\", \"b\"]\n");
+  const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out");
+  EXPECT_EQ(outcome.status, 0) << outcome.out << outcome.err;
+  if (world_rank() != 0) return;
+  for (const auto& record : read_results_file(dir + "/out/results.h5")) {
+    EXPECT_EQ(record.task.ranks, 2);
+    EXPECT_EQ(std::get<double>(record.result.attributes.at("group_sum")), 3.0);  // 1 + 2
+  }
+  // On one rank the same spec is bad input, not a hang.
+  const Outcome alone = sweep(MPI_COMM_SELF, spec, dir + "/alone");
+  EXPECT_EQ(alone.status, 2);
+  EXPECT_NE(alone.err.find("ranks_per_task = 2 but the sweep runs on 1 rank"), std::string::npos)
+      << alone.err;
+}
+
+TEST(sweep, BadInputExitsWithTwoAndOneLine) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::map<std::string, std::string> cases = {
+      {"kind = \"nope\"\n", "bad.toml:1: key 'kind': unknown job kind 'nope' (known: toy)"},
+      {"kind = \"toy\"\n[grid]\nmodel = [\"hs\", \"invalid\"]\n",
+       "parameter 'model': 'invalid' is not a model"},
+      {"kind = \"toy\"\n[grid]\nmodel = [\"hs\"]\nmdoel = 3\n", "bad.toml:4: key 'grid.mdoel'"},
+      {"kind = \"toy\"\nsed = 1\n", "bad.toml:2: key 'sed': unknown key"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const std::string spec = write_spec(dir, "bad.toml", text);
+    SweepOptions options;
+    options.spec_path = spec;
+    options.out_dir = dir + "/out";
+    std::ostringstream out, err;
+    // Run from the spec's directory so the file name in messages is short.
+    const auto cwd = fs::current_path();
+    fs::current_path(dir);
+    options.spec_path = "bad.toml";
+    const int status = run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), out, err);
+    fs::current_path(cwd);
+    EXPECT_EQ(status, 2) << err.str();
+    if (world_rank() == 0 && status == 2) {
+      EXPECT_NE(err.str().find(expected), std::string::npos) << err.str();
+      const std::string message = err.str();
+      EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+    }
+    if (world_rank() == 0) fs::remove_all(dir + "/out");
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+}
+
+TEST(sweep, DryRunListsTasksWithTheirState) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  const Outcome listed = sweep(MPI_COMM_WORLD, spec, dir + "/out", {}, false, false, true);
+  EXPECT_EQ(listed.status, 0);
+  if (world_rank() == 0) {
+    EXPECT_NE(listed.out.find("12 tasks (0 done, 0 failed, 12 pending)"), std::string::npos)
+        << listed.out;
+    EXPECT_NE(listed.out.find("toy model=garch period=covid work_ms=2"), std::string::npos)
+        << listed.out;
+    EXPECT_FALSE(fs::exists(dir + "/out"));  // a dry run writes nothing
+  }
+}
+
+TEST(sweep, ManyTrivialTasksAllStoredOnce) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec =
+      write_spec(dir, "many.toml", "kind = \"toy\"\n[grid]\nmodel = [\"m\"]\ni = \"0-299\"\n");
+  const std::string log = dir + "/runs.log";
+  const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out", {"log_file=" + log});
+  EXPECT_EQ(outcome.status, 0) << outcome.err;
+  if (world_rank() != 0) return;
+  const auto lines = log_lines(log);
+  EXPECT_EQ(lines.size(), 300u);
+  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()).size(), 300u);
+  const auto records = read_results_file(dir + "/out/results.h5");
+  EXPECT_EQ(records.size(), 300u);
+  std::set<int64_t> seen;
+  for (const auto& r : records) seen.insert(std::get<int64_t>(r.task.params.at("i")));
+  EXPECT_EQ(seen.size(), 300u);
+  EXPECT_EQ(read_summary_table(dir + "/out/results.h5").rows(), 300u);
+}
+
+// Not run by ctest (its suite name does not start with "sweep"): the e2e script
+// tests/e2e/sweep_resume.sh starts `mpirun -np 2 riskstep_mpi_tests --gtest_filter=AsSweep.Run`
+// with RISKSTEP_AS_SWEEP="SPEC OUT [--set k=v]..." to use this binary as a sweep program with the
+// toy job, kill it, and run it again.
+TEST(AsSweep, Run) {
+  const char* args = std::getenv("RISKSTEP_AS_SWEEP");
+  if (!args) GTEST_SKIP() << "set RISKSTEP_AS_SWEEP=\"SPEC OUT [--set k=v]...\"";
+  std::istringstream words(args);
+  SweepOptions options;
+  words >> options.spec_path >> options.out_dir;
+  for (std::string word; words >> word;) {
+    if (word == "--set" && words >> word)
+      options.overrides.push_back(word);
+    else if (word == "--retry-failed")
+      options.retry_failed = true;
+  }
+  const int status =
+      run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), std::cout, std::cerr);
+  EXPECT_EQ(status, 0);
+}
+
+}  // namespace
+}  // namespace riskstep
