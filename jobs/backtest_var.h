@@ -8,7 +8,9 @@
 //   levels   tail probabilities, "0.01,0.05" (default 0.01)
 //   data     price CSV path or "synthetic"; or data_dir, holding <index>.csv
 //   optional: price_column, window (251), garch_dist (ged|normal|student_t|auto),
-//             seed (networks: one ensemble member per seed value), max_epochs, patience
+//             seed (networks: one ensemble member per seed value), max_epochs, patience,
+//             activation (relu|tanh)
+// A network's weights are seeded by the task's seed (derived from the spec seed and the task id).
 // Conventions: returns are fractions, loss = -return, VaR is a positive loss, hit = loss >= VaR.
 #include "pipeline/job.h"
 
@@ -18,6 +20,10 @@ class BacktestVarJob : public Job {
  public:
   Result run(const Task& task, const TaskContext& context) override;
   void validate(const Task& task) const override;
+  // Network tasks that differ only in `seed` train together as one ensemble.
+  std::string batch_key(const Task& task) const override;
+  std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
+                                     const TaskContext& context) override;
 };
 
 bool is_network_model(const std::string& model);

@@ -99,32 +99,56 @@ int run_backtest(const BacktestOptions& options_in, const JobRegistry& registry)
     return 2;
   }
 
+  // Network seeds of one model train together as one ensemble (Job::batch_key).
+  std::vector<std::vector<Task>> batches;
+  for (const Task& task : tasks) {
+    const std::string key = job->batch_key(task);
+    if (!key.empty() && !batches.empty() && job->batch_key(batches.back().front()) == key)
+      batches.back().push_back(task);
+    else
+      batches.push_back({task});
+  }
+
   std::vector<TaskRecord> records;
   int failed = 0;
-  for (const Task& task : tasks) {
-    TaskRecord record;
-    record.task = task;
-    const auto start = std::chrono::steady_clock::now();
-    std::cerr << "[" << records.size() + 1 << "/" << tasks.size() << "] "
-              << param_string(task, "model")
-              << (task.params.count("seed") ? " seed " + param_to_string(task.params.at("seed")) : "")
+  for (const auto& batch : batches) {
+    const Task& first = batch.front();
+    std::cerr << "[" << records.size() + 1 << "-" << records.size() + batch.size() << "/"
+              << tasks.size() << "] " << param_string(first, "model")
+              << (batch.size() > 1 ? " (" + std::to_string(batch.size()) + " seeds as one ensemble)" : "")
               << " ..." << std::flush;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<TaskOutcome> outcomes;
     try {
       TaskContext context;
       context.log = [](const std::string& line) { std::cerr << "\n  " << line << std::flush; };
-      record.result = job->run(task, context);
-      if (!all_finite(record.result)) throw std::runtime_error("result holds non-finite numbers");
+      outcomes = job->run_batch(batch, context);
     } catch (const std::exception& error) {
-      record.status = "failed";
-      record.error = error.what();
-      record.result = Result{};
-      ++failed;
+      outcomes.assign(batch.size(), TaskOutcome{Result{}, error.what()});
     }
-    record.wall_seconds =
+    const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << " " << record.status << " (" << record.wall_seconds << " s)"
-              << (record.error.empty() ? "" : ": " + record.error) << "\n";
-    records.push_back(std::move(record));
+    int batch_failed = 0;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      TaskRecord record;
+      record.task = batch[i];
+      record.result = std::move(outcomes[i].result);
+      record.error = outcomes[i].error;
+      if (record.error.empty() && !all_finite(record.result))
+        record.error = "result holds non-finite numbers";
+      if (!record.error.empty()) {
+        record.status = "failed";
+        record.result = Result{};
+        ++batch_failed;
+      }
+      record.wall_seconds = seconds / static_cast<double>(batch.size());
+      records.push_back(std::move(record));
+    }
+    failed += batch_failed;
+    std::cerr << " " << (batch_failed ? std::to_string(batch_failed) + " failed" : "ok") << " ("
+              << seconds << " s)\n";
+    for (size_t i = records.size() - batch.size(); i < records.size(); ++i)
+      if (!records[i].error.empty()) std::cerr << "  task " << records[i].task.id << ": " << records[i].error << "\n";
   }
 
   if (!options.out.empty()) {

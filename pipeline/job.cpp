@@ -4,6 +4,19 @@
 
 namespace riskstep {
 
+std::vector<TaskOutcome> Job::run_batch(const std::vector<Task>& tasks,
+                                        const TaskContext& context) {
+  std::vector<TaskOutcome> outcomes(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    try {
+      outcomes[i].result = run(tasks[i], context);
+    } catch (const std::exception& error) {
+      outcomes[i].error = error.what();
+    }
+  }
+  return outcomes;
+}
+
 void JobRegistry::add(const std::string& kind, JobFactory factory) {
   factories_[kind] = std::move(factory);
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pipeline/result.h"
 #include "pipeline/task.h"
@@ -21,6 +22,11 @@ struct TaskContext {
   std::function<void(const std::string&)> log;  // progress lines for long tasks
 };
 
+struct TaskOutcome {
+  Result result;
+  std::string error;  // non-empty: the task failed, with this message
+};
+
 class Job {
  public:
   virtual ~Job() = default;
@@ -28,6 +34,13 @@ class Job {
   virtual Result run(const Task& task, const TaskContext& context) = 0;
   // Called for every task before a sweep starts, so bad parameters fail before any work.
   virtual void validate(const Task& /*task*/) const {}
+  // Tasks with the same non-empty batch key may be handed to run_batch together (e.g. network
+  // seeds trained as one batched ensemble). Each keeps its own Result, which must equal what
+  // run() gives for that task alone, so results never depend on how tasks were grouped.
+  virtual std::string batch_key(const Task& /*task*/) const { return ""; }
+  // One outcome per task, in order; the default runs them one by one.
+  virtual std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
+                                             const TaskContext& context);
 };
 
 using JobFactory = std::function<std::unique_ptr<Job>()>;
