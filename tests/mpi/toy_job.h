@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -28,7 +29,7 @@ inline uint64_t splitmix64(uint64_t& state) {
 // Parameters (all optional): model (string; "invalid" fails validation), work_ms (sleep),
 // fail_if (a model name that throws while `fail_flag_file` exists, or always when no flag file
 // is given), nan_if (a model name whose result holds a NaN), log_file (one "<id>" line appended
-// per finished run: proves what was recomputed).
+// per finished run, or $RISKSTEP_TOY_LOG: proves what was recomputed).
 class ToyJob : public Job {
  public:
   void validate(const Task& task) const override {
@@ -67,7 +68,9 @@ class ToyJob : public Job {
       result.attributes["group_sum"] = sum;
       result.attributes["group_size"] = static_cast<int64_t>(context.group_size);
     }
-    const std::string log = param_string_or(task, "log_file", "");
+    // The environment variable keeps the log out of the parameters (and so out of the task id).
+    const char* log_env = std::getenv("RISKSTEP_TOY_LOG");
+    const std::string log = param_string_or(task, "log_file", log_env ? log_env : "");
     if (!log.empty() && context.rank_in_group == 0) {
       const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       const std::string line = task.id + "\n";

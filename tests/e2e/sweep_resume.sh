@@ -1,0 +1,87 @@
+#!/bin/bash
+# Kill a whole 2-rank sweep half-way (SIGKILL to its process group), run the same command again,
+# and check: it finishes, no task file that existed after the kill was rewritten or recomputed,
+# and results.h5 matches an uninterrupted run. Uses riskstep_mpi_tests as the sweep program (its
+# test-only "toy" job; see AsSweep.Run in tests/mpi/sweep.cpp).
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
+set -u
+BINARY=$1
+SOURCE=$2
+TESTS="$(dirname "$(dirname "$BINARY")")/tests/riskstep_mpi_tests"
+if [ ! -x "$TESTS" ]; then echo "skip: $TESTS not built"; exit 77; fi
+MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
+SPEC="$SOURCE/tests/specs/resume.toml"
+WORK=$(mktemp -d /tmp/riskstep-resume.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+run_sweep() {  # OUT [extra words]
+  RISKSTEP_AS_SWEEP="$SPEC $1" RISKSTEP_TOY_LOG="$1.log" $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG \
+    "$TESTS" --gtest_filter=AsSweep.Run > "$1.stdout" 2>&1
+}
+
+echo "== reference run"
+run_sweep "$WORK/ref" || { cat "$WORK/ref.stdout"; fail "reference run failed"; }
+
+echo "== run to kill"
+RISKSTEP_AS_SWEEP="$SPEC $WORK/run" RISKSTEP_TOY_LOG="$WORK/run.log" setsid $MPIRUN \
+  -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run > "$WORK/killed.stdout" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  n=$(ls "$WORK/run/tasks" 2>/dev/null | grep -c '\.h5$')
+  [ "$n" -ge 10 ] && break
+  sleep 0.05
+done
+# mpirun puts its ranks in process groups of their own: kill everything in the session setsid made.
+kill -9 $(ps -o pid= -s "$PID") 2>/dev/null
+wait "$PID" 2>/dev/null
+for _ in $(seq 1 50); do [ -z "$(ps -o pid= -s "$PID")" ] && break; sleep 0.1; done
+DONE=$(ls "$WORK/run/tasks" | grep -c '\.h5$')
+echo "killed with $DONE of 40 task files written"
+[ "$DONE" -ge 1 ] && [ "$DONE" -lt 40 ] || fail "the kill did not land half-way ($DONE files)"
+[ -e "$WORK/run/results.h5" ] && fail "results.h5 exists after the kill"
+(cd "$WORK/run/tasks" && stat -c '%n %i %y' *.h5) > "$WORK/before.txt"
+cp "$WORK/run.log" "$WORK/log_at_kill.txt"
+
+echo "== resume"
+run_sweep "$WORK/run" || { cat "$WORK/run.stdout"; fail "resumed run failed"; }
+grep -q "already done" "$WORK/run.stdout" || fail "no resume summary"
+grep "sweep:" "$WORK/run.stdout"
+
+# Files that existed after the kill are untouched (same inode and mtime).
+(cd "$WORK/run/tasks" && stat -c '%n %i %y' $(cut -d' ' -f1 "$WORK/before.txt")) > "$WORK/after.txt"
+diff "$WORK/before.txt" "$WORK/after.txt" || fail "finished task files were rewritten"
+# ...and their tasks were not run again: each such id appears once in the run log.
+for f in $(cut -d' ' -f1 "$WORK/before.txt"); do
+  id=${f%.h5}
+  c=$(grep -c "^$id\$" "$WORK/run.log")
+  [ "$c" -eq 1 ] || fail "task $id ran $c times"
+done
+[ "$(ls "$WORK/run/tasks" | grep -c '\.h5$')" -eq 40 ] || fail "not all 40 task files"
+ls "$WORK/run/tasks" | grep -q tmp && fail "temporary files left in tasks/"
+
+echo "== compare with the uninterrupted run"
+/usr/bin/python3 - "$WORK/ref/results.h5" "$WORK/run/results.h5" <<'PY' || fail "results differ"
+import sys, h5py, numpy as np
+a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
+assert sorted(a["tasks"]) == sorted(b["tasks"]), (len(a["tasks"]), len(b["tasks"]))
+assert len(a["tasks"]) == 40
+varying = {"wall_seconds", "rank"}
+def datasets(g):
+    out = {}
+    g.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
+    return out
+for tid in a["tasks"]:
+    ga, gb = a["tasks"][tid], b["tasks"][tid]
+    for k in set(ga.attrs) | set(gb.attrs):
+        if k not in varying:
+            assert ga.attrs[k] == gb.attrs[k], (tid, k)
+    da, db = datasets(ga), datasets(gb)
+    assert da.keys() == db.keys(), tid
+    for k in da:
+        assert np.array_equal(da[k], db[k]), (tid, k)
+sa, sb = a["summary"][()], b["summary"][()]
+assert np.array_equal(np.sort(sa, order="task_id"), np.sort(sb, order="task_id"))
+print("identical task data and summary for", len(a["tasks"]), "tasks")
+PY
+echo "PASS"
