@@ -8,6 +8,7 @@
 //   levels   tail probabilities, "0.01,0.05" (default 0.01)
 //   data     price CSV path or "synthetic"; or data_dir, holding <index>.csv
 //   optional: price_column, window (251), garch_dist (ged|normal|student_t|auto),
+//             garch_start (study|fgarch: the variance filter's first value),
 //             seed (networks: one ensemble member per seed value), max_epochs, patience,
 //             activation (relu|tanh)
 // A network's weights are seeded by the task's seed (derived from the spec seed and the task id).

@@ -26,6 +26,7 @@ struct BacktestOptions {
   std::string levels = "0.01";
   std::string seeds = "0";
   std::string garch_dist = "ged";
+  std::string garch_start = "study";
   std::string price_column;
   int64_t window = 251;
   uint64_t spec_seed = 20231;
@@ -55,7 +56,10 @@ std::vector<Task> make_tasks(const BacktestOptions& options) {
   for (const std::string& model : split_list(options.models)) {
     Params params = fixed;
     params["model"] = model;
-    if (model == "garch") params["garch_dist"] = options.garch_dist;
+    if (model == "garch") {
+      params["garch_dist"] = options.garch_dist;
+      params["garch_start"] = options.garch_start;
+    }
     if (!is_network_model(model)) {
       tasks.push_back(make_task("backtest_var", params, options.spec_seed));
       continue;
@@ -74,7 +78,7 @@ std::string command_line_text(const BacktestOptions& options) {
        << "data = \"" << (options.synthetic ? "synthetic" : options.data) << "\"\n"
        << "index = \"" << options.index << "\"\nperiod = \"" << options.period << "\"\n"
        << "models = \"" << options.models << "\"\nlevels = \"" << options.levels << "\"\n"
-       << "seeds = \"" << options.seeds << "\"\ngarch_dist = \"" << options.garch_dist << "\"\n"
+       << "seeds = \"" << options.seeds << "\"\ngarch_dist = \"" << options.garch_dist << "\"\ngarch_start = \"" << options.garch_start << "\"\n"
        << "window = " << options.window << "\nspec_seed = " << options.spec_seed << "\n";
   return text.str();
 }
@@ -188,6 +192,10 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
       ->capture_default_str();
   command->add_option("--garch-dist", options->garch_dist, "ged | normal | student_t | auto")
       ->check(CLI::IsMember({"ged", "normal", "student_t", "auto"}))
+      ->capture_default_str();
+  command->add_option("--garch-start", options->garch_start,
+                      "study: s2_1 = mean(e^2); fgarch: R fGarch's start (as the thesis)")
+      ->check(CLI::IsMember({"study", "fgarch"}))
       ->capture_default_str();
   command->add_option("--price-column", options->price_column, "Price column (default Close)");
   command->add_option("--window", options->window, "Rolling estimation window (returns)")

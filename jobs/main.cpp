@@ -6,6 +6,7 @@
 
 #include "jobs/cli_aggregate.h"
 #include "jobs/cli_backtest.h"
+#include "jobs/cli_sweep.h"
 #include "jobs/registry.h"
 #include "pipeline/version.h"
 
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   riskstep::add_backtest_command(app, registry, exit_code);
+  riskstep::add_sweep_command(app, registry, exit_code);
   riskstep::add_aggregate_command(app, exit_code);
 
   try {
