@@ -103,7 +103,10 @@ void GradientReducer::on_gradient(size_t parameter, const torch::Tensor& gradien
   Bucket& bucket = buckets_[b];
   torch::NoGradGuard no_grad;
   bucket.flat.narrow(0, bucket.offsets[m], gradient.numel()).copy_(gradient.reshape({-1}));
-  if (++bucket.ready == bucket.members.size()) launch(bucket);
+  ++bucket.ready;
+  while (next_launch_ < buckets_.size() &&
+         buckets_[next_launch_].ready == buckets_[next_launch_].members.size())
+    launch(buckets_[next_launch_++]);
   // MPI progresses non-blocking collectives only inside MPI calls: poke the ones in flight.
   for (auto& other : buckets_)
     if (other.pending) other.pending->test();
@@ -117,15 +120,16 @@ void GradientReducer::launch(Bucket& bucket) {
 void GradientReducer::synchronize() {
   torch::NoGradGuard no_grad;
   const auto start = std::chrono::steady_clock::now();
-  for (auto& bucket : buckets_) {
-    // A parameter that took no part in this step contributes a zero gradient, on every rank.
-    if (!bucket.pending) {
-      for (size_t m = 0; m < bucket.members.size(); ++m)
-        if (!arrived_[bucket.members[m]])
-          bucket.flat.narrow(0, bucket.offsets[m], parameters_[bucket.members[m]].numel()).zero_();
-      launch(bucket);
-    }
+  // A parameter that took no part in this step (or a rank with no images in it) contributes a
+  // zero gradient.
+  for (; next_launch_ < buckets_.size(); ++next_launch_) {
+    Bucket& bucket = buckets_[next_launch_];
+    for (size_t m = 0; m < bucket.members.size(); ++m)
+      if (!arrived_[bucket.members[m]])
+        bucket.flat.narrow(0, bucket.offsets[m], parameters_[bucket.members[m]].numel()).zero_();
+    launch(bucket);
   }
+  next_launch_ = 0;
   for (auto& bucket : buckets_) {
     bucket.pending->wait();
     bucket.pending.reset();

@@ -3,8 +3,10 @@
 // out plainly: parameters are grouped into size-capped buckets in reverse registration order
 // (roughly the order backward produces their gradients); an autograd hook copies each gradient
 // into its bucket's flat buffer, and when a bucket is full its allreduce starts at once, so
-// communication overlaps the rest of backward. synchronize() waits for the buckets and writes
-// the summed gradients back into .grad.
+// communication overlaps the rest of backward. Buckets start strictly in index order (a full
+// bucket waits for the ones before it): collectives must be issued in the same order on every
+// rank, whatever order autograd happens to produce gradients in. synchronize() waits for the
+// buckets and writes the summed gradients back into .grad.
 #include <torch/torch.h>
 
 #include <cstddef>
@@ -58,6 +60,7 @@ class GradientReducer {
   std::vector<std::pair<size_t, size_t>> location_;  // parameter -> (bucket, member)
   std::vector<bool> arrived_;
   std::vector<unsigned> hooks_;
+  size_t next_launch_ = 0;  // buckets before this one have started
   double wait_seconds_ = 0.0;
 };
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "jobs/data_parallel.h"
+#include "jobs/gzip_file.h"
 #include "models/vision/cifar_reader.h"
 #include "models/vision/idx_reader.h"
 #include "models/vision/image_batches.h"
@@ -98,12 +99,12 @@ Data load_data(const TrainSettings& s) {
   Data data;
   if (s.dataset == "fashion-mnist") {
     const std::string dir = s.data_dir.empty() ? kFashionMnistDir : s.data_dir;
-    data.train = load_fashion_mnist(dir, true);
-    data.test = load_fashion_mnist(dir, false);
+    data.train = load_fashion_mnist(dir, true, read_maybe_gzipped);
+    data.test = load_fashion_mnist(dir, false, read_maybe_gzipped);
   } else {
     const int classes = s.dataset == "cifar10" ? 10 : 100;
-    data.train = load_cifar(s.data_dir, classes, true);
-    data.test = load_cifar(s.data_dir, classes, false);
+    data.train = load_cifar(s.data_dir, classes, true, read_maybe_gzipped);
+    data.test = load_cifar(s.data_dir, classes, false, read_maybe_gzipped);
   }
   data.normalization = channel_statistics(data.train);  // from the full training set
   data.train = head(data.train, s.train_subset);
@@ -161,8 +162,8 @@ GradientChannel open_channel(const TrainSettings& s, Communicator* group) {
 
 double learning_rate(const TrainSettings& s, int epoch) {
   double lr = s.base_lr * double(s.global_batch) / 128.0;
-  if (epoch >= int(std::floor(0.5 * s.epochs))) lr *= 0.1;
-  if (epoch >= int(std::floor(0.75 * s.epochs))) lr *= 0.1;
+  if (epoch >= 0.5 * s.epochs) lr *= 0.1;  // 164 epochs: from epoch index 82 and 123
+  if (epoch >= 0.75 * s.epochs) lr *= 0.1;
   return lr;
 }
 
@@ -183,8 +184,10 @@ void reduce_sum(Communicator* communicator, std::vector<double>& values) {
 }
 
 // Merges per-rank statistics: each rank fills its slot of a zeroed array, the sum gathers them.
+// Entries are labelled (stage, first_block + index within stage), `per_stage` per stage.
 void reduce_statistics(Communicator* communicator, std::vector<BlockStatistic>& statistics,
-                       size_t expected) {
+                       int per_stage, int first_block) {
+  const size_t expected = size_t(3 * per_stage);
   statistics.resize(expected);
   const int ranks = communicator == nullptr ? 1 : communicator->size();
   const int rank = communicator == nullptr ? 0 : communicator->rank();
@@ -199,8 +202,8 @@ void reduce_statistics(Communicator* communicator, std::vector<BlockStatistic>& 
   reduce_sum(communicator, slots);
   for (size_t i = 0; i < expected; ++i) {
     BlockStatistic merged;
-    merged.stage = statistics[i].stage;
-    merged.block = statistics[i].block;
+    merged.stage = int(i) / per_stage;
+    merged.block = first_block + int(i) % per_stage;
     for (int r = 0; r < ranks; ++r) {
       const double* slot = &slots[(size_t(r) * expected + i) * 4];
       merged.add(slot[0], slot[2], slot[3], int64_t(slot[1]));
@@ -462,8 +465,8 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, const std::strin
   StiffnessAccumulator stiffness;
   last = evaluate(model, data, s, device, communicator, &stiffness);
   const int n = blocks_per_stage(config);
-  reduce_statistics(communicator, stiffness.nsi(), size_t(3 * (n - 1)));
-  reduce_statistics(communicator, stiffness.attention(), size_t(3 * n));
+  reduce_statistics(communicator, stiffness.nsi(), n - 1, 1);
+  reduce_statistics(communicator, stiffness.attention(), n, 0);
 
   Result& result = run.result;
   result.attributes["dataset"] = s.dataset;

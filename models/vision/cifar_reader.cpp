@@ -1,7 +1,7 @@
 #include "models/vision/cifar_reader.h"
 
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace riskstep::vision {
@@ -10,12 +10,12 @@ namespace {
 constexpr int64_t kPixels = 3 * 32 * 32;
 }
 
-ImageDataset read_cifar_file(const std::string& path, int classes) {
+ImageDataset read_cifar_file(const std::string& path, int classes, const FileReader& read) {
   if (classes != 10 && classes != 100)
     throw std::invalid_argument("CIFAR classes must be 10 or 100, got " + std::to_string(classes));
   const int64_t label_bytes = classes == 10 ? 1 : 2;
   const int64_t record = label_bytes + kPixels;
-  const auto bytes = read_maybe_gzipped(path);
+  const auto bytes = read(path);
   if (bytes.empty() || bytes.size() % record != 0)
     throw std::runtime_error(path + ": " + std::to_string(bytes.size()) +
                              " bytes is not a whole number of " + std::to_string(record) +
@@ -41,7 +41,7 @@ ImageDataset read_cifar_file(const std::string& path, int classes) {
   return dataset;
 }
 
-ImageDataset load_cifar(const std::string& dir, int classes, bool train) {
+ImageDataset load_cifar(const std::string& dir, int classes, bool train, const FileReader& read) {
   std::vector<std::string> files;
   if (classes == 10) {
     if (train)
@@ -57,7 +57,7 @@ ImageDataset load_cifar(const std::string& dir, int classes, bool train) {
     if (!std::filesystem::exists(path))
       throw std::runtime_error(dir + ": missing " + file + " (expected the CIFAR-" +
                                std::to_string(classes) + " binary version)");
-    const ImageDataset part = read_cifar_file(path, classes);
+    const ImageDataset part = read_cifar_file(path, classes, read);
     images.push_back(part.images);
     labels.push_back(part.labels);
   }

@@ -10,8 +10,8 @@
 namespace riskstep::vision {
 
 // Records of one file; `classes` is 10 or 100 (CIFAR-100 uses the fine label).
-ImageDataset read_cifar_file(const std::string& path, int classes);
+ImageDataset read_cifar_file(const std::string& path, int classes, const FileReader& read);
 // The whole train or test split from a directory holding the files above.
-ImageDataset load_cifar(const std::string& dir, int classes, bool train);
+ImageDataset load_cifar(const std::string& dir, int classes, bool train, const FileReader& read);
 
 }  // namespace riskstep::vision

@@ -1,7 +1,7 @@
 #include "models/vision/idx_reader.h"
 
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace riskstep::vision {
@@ -37,8 +37,8 @@ std::string existing(const std::string& dir, const std::string& base) {
 }  // namespace
 
 ImageDataset read_idx_dataset(const std::string& images_path, const std::string& labels_path,
-                              int num_classes, const std::string& name) {
-  const auto image_bytes = read_maybe_gzipped(images_path);
+                              int num_classes, const std::string& name, const FileReader& read) {
+  const auto image_bytes = read(images_path);
   check_header(images_path, image_bytes, 16, kImageMagic, "images");
   const int64_t count = big_endian_u32(image_bytes, 4);
   const int64_t rows = big_endian_u32(image_bytes, 8);
@@ -50,7 +50,7 @@ ImageDataset read_idx_dataset(const std::string& images_path, const std::string&
                              " (" + std::to_string(expected_image_bytes) +
                              " bytes) but the file has " + std::to_string(image_bytes.size()));
 
-  const auto label_bytes = read_maybe_gzipped(labels_path);
+  const auto label_bytes = read(labels_path);
   check_header(labels_path, label_bytes, 8, kLabelMagic, "labels");
   const int64_t label_count = big_endian_u32(label_bytes, 4);
   if (label_count != count)
@@ -78,11 +78,11 @@ ImageDataset read_idx_dataset(const std::string& images_path, const std::string&
   return dataset;
 }
 
-ImageDataset load_fashion_mnist(const std::string& dir, bool train) {
+ImageDataset load_fashion_mnist(const std::string& dir, bool train, const FileReader& read) {
   const std::string prefix = train ? "train" : "t10k";
   return read_idx_dataset(existing(dir, prefix + "-images-idx3-ubyte"),
                           existing(dir, prefix + "-labels-idx1-ubyte"), 10,
-                          std::string("fashion-mnist/") + (train ? "train" : "test"));
+                          std::string("fashion-mnist/") + (train ? "train" : "test"), read);
 }
 
 }  // namespace riskstep::vision

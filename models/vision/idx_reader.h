@@ -10,12 +10,12 @@ namespace riskstep::vision {
 // Pairs an image file with its label file; throws naming the file at fault (wrong magic,
 // truncated data, count mismatch, label outside 0..num_classes-1).
 ImageDataset read_idx_dataset(const std::string& images_path, const std::string& labels_path,
-                              int num_classes, const std::string& name);
+                              int num_classes, const std::string& name, const FileReader& read);
 
 // Debian's dataset-fashion-mnist package installs here.
 constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 // train-images-idx3-ubyte.gz / t10k-... in `dir` (".gz" optional).
-ImageDataset load_fashion_mnist(const std::string& dir, bool train);
+ImageDataset load_fashion_mnist(const std::string& dir, bool train, const FileReader& read);
 
 }  // namespace riskstep::vision

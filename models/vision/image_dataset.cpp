@@ -1,7 +1,5 @@
 #include "models/vision/image_dataset.h"
 
-#include <zlib.h>
-
 #include <stdexcept>
 
 namespace riskstep::vision {
@@ -25,26 +23,6 @@ ImageDataset head(const ImageDataset& dataset, int64_t count) {
   part.images = dataset.images.slice(0, 0, count).clone();
   part.labels = dataset.labels.slice(0, 0, count).clone();
   return part;
-}
-
-std::vector<uint8_t> read_maybe_gzipped(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) throw std::runtime_error(path + ": cannot open");
-  std::vector<uint8_t> bytes;
-  uint8_t buffer[1 << 16];
-  while (true) {
-    const int got = gzread(file, buffer, sizeof(buffer));
-    if (got < 0) {
-      int code = 0;
-      const std::string message = gzerror(file, &code);
-      gzclose(file);
-      throw std::runtime_error(path + ": corrupt gzip data (" + message + ")");
-    }
-    if (got == 0) break;
-    bytes.insert(bytes.end(), buffer, buffer + got);
-  }
-  gzclose(file);
-  return bytes;
 }
 
 }  // namespace riskstep::vision

@@ -2,6 +2,7 @@
 // An in-memory labelled image set, as read from IDX (MNIST family) or CIFAR binary files.
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,8 @@ Normalization channel_statistics(const ImageDataset& dataset);
 // First `count` samples (all if count <= 0 or larger than the set): for tests and short runs.
 ImageDataset head(const ImageDataset& dataset, int64_t count);
 
-// Reads an entire file, transparently gunzipping .gz content; throws naming the file.
-std::vector<uint8_t> read_maybe_gzipped(const std::string& path);
+// Returns a file's bytes (gunzipped when the file is gzip) or throws naming the file. The caller
+// supplies it, so the models need no compression library (jobs/gzip_file.h has the zlib one).
+using FileReader = std::function<std::vector<uint8_t>(const std::string& path)>;
 
 }  // namespace riskstep::vision

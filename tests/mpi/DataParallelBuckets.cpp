@@ -22,8 +22,12 @@ TEST(DataParallelBuckets, ReducerSumsGradientsForAnyCap) {
     config.in_channels = 1;
     vision::ResNet model(config);
     GradientReducer reducer(model->parameters(), world, cap);
-    if (cap == 64) EXPECT_EQ(reducer.bucket_count(), model->parameters().size());
-    if (cap == (size_t(1) << 30)) EXPECT_EQ(reducer.bucket_count(), 1u);
+    if (cap == 64) {
+      EXPECT_EQ(reducer.bucket_count(), model->parameters().size());
+    }
+    if (cap == (size_t(1) << 30)) {
+      EXPECT_EQ(reducer.bucket_count(), 1u);
+    }
     torch::manual_seed(100 + world.rank());  // each rank its own batch
     const auto x = torch::randn({4, 1, 10, 10});
     model->forward(x).pow(2).mean().backward();

@@ -4,11 +4,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "jobs/gzip_file.h"
 #include "models/vision/idx_reader.h"
 #include "test_data.h"
 
 namespace riskstep::vision {
 namespace {
+
+using riskstep::read_maybe_gzipped;
 
 std::vector<uint8_t> header(uint32_t magic, std::vector<uint32_t> dims) {
   std::vector<uint8_t> bytes;
@@ -45,7 +48,8 @@ IdxPair write_pair(std::vector<uint8_t> labels, uint32_t image_magic = 0x803,
 
 TEST(Idx, ReadsGzippedImagesAndLabels) {
   const IdxPair pair = write_pair({3, 0, 9});
-  const ImageDataset data = read_idx_dataset(pair.images, pair.labels, 10, "tiny");
+  const ImageDataset data =
+      read_idx_dataset(pair.images, pair.labels, 10, "tiny", read_maybe_gzipped);
   EXPECT_EQ(data.images.sizes(), (std::vector<int64_t>{3, 1, 2, 2}));
   EXPECT_EQ(data.images[2][0][1][0].item<uint8_t>(), 22);
   EXPECT_EQ(data.labels[0].item<int64_t>(), 3);
@@ -55,7 +59,7 @@ TEST(Idx, ReadsGzippedImagesAndLabels) {
 TEST(Idx, WrongMagicNamesTheFile) {
   const IdxPair pair = write_pair({1, 2, 3}, 0x801);
   try {
-    read_idx_dataset(pair.images, pair.labels, 10, "tiny");
+    read_idx_dataset(pair.images, pair.labels, 10, "tiny", read_maybe_gzipped);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find(pair.images + ": wrong IDX magic 2049, expected 2051"),
@@ -67,7 +71,7 @@ TEST(Idx, WrongMagicNamesTheFile) {
 TEST(Idx, TruncatedFileIsReported) {
   const IdxPair pair = write_pair({1, 2, 3}, 0x803, 3);
   try {
-    read_idx_dataset(pair.images, pair.labels, 10, "tiny");
+    read_idx_dataset(pair.images, pair.labels, 10, "tiny", read_maybe_gzipped);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("truncated"), std::string::npos) << error.what();
@@ -77,21 +81,23 @@ TEST(Idx, TruncatedFileIsReported) {
 TEST(Idx, LabelOutOfRangeAndCountMismatch) {
   IdxPair pair = write_pair({1, 12, 3});
   try {
-    read_idx_dataset(pair.images, pair.labels, 10, "tiny");
+    read_idx_dataset(pair.images, pair.labels, 10, "tiny", read_maybe_gzipped);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("label 12 at index 1 outside 0..9"), std::string::npos)
         << error.what();
   }
   pair = write_pair({1, 2});
-  EXPECT_THROW(read_idx_dataset(pair.images, pair.labels, 10, "tiny"), std::runtime_error);
-  EXPECT_THROW(load_fashion_mnist(riskstep::testing::scratch_dir(), true), std::runtime_error);
+  EXPECT_THROW(read_idx_dataset(pair.images, pair.labels, 10, "tiny", read_maybe_gzipped),
+               std::runtime_error);
+  EXPECT_THROW(load_fashion_mnist(riskstep::testing::scratch_dir(), true, read_maybe_gzipped),
+               std::runtime_error);
 }
 
 TEST(Idx, DebianFashionMnist) {
   if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz"))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  const ImageDataset test = load_fashion_mnist(kFashionMnistDir, false);
+  const ImageDataset test = load_fashion_mnist(kFashionMnistDir, false, read_maybe_gzipped);
   EXPECT_EQ(test.size(), 10000);
   EXPECT_EQ(test.images.sizes(), (std::vector<int64_t>{10000, 1, 28, 28}));
   // Balanced classes: 1000 test images each.
