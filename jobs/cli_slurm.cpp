@@ -88,15 +88,16 @@ int submit(SubmitOptions& o) {
   const std::string merge_output =
       "--output=" + literal_for_filename_pattern(log_dir.string()) + "/%x-%j.out";
 
-  if (o.dry_run) {
-    std::cout << "# sbatch " << shell_single_quote(main_options[0]) << " "
-              << shell_single_quote(script_file.string()) << "\n"
-              << scripts.main;
-    if (!scripts.merge.empty())
-      std::cout << "\n# sbatch --dependency=afterany:<array job id> "
+  if (o.dry_run) {  // stdout: the script(s); stderr: how they would be submitted
+    std::cerr << "# sbatch " << shell_single_quote(main_options[0]) << " "
+              << shell_single_quote(script_file.string()) << "\n";
+    std::cout << scripts.main;
+    if (!scripts.merge.empty()) {
+      std::cerr << "# sbatch --dependency=afterany:<array job id> "
                 << shell_single_quote(merge_output) << " "
-                << shell_single_quote(merge_file.string()) << "\n"
-                << scripts.merge;
+                << shell_single_quote(merge_file.string()) << "\n";
+      std::cout << "\n" << scripts.merge;
+    }
     return 0;
   }
   fs::create_directories(log_dir);

@@ -4,17 +4,26 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 #include <stdexcept>
 
+extern char** environ;
+
 namespace riskstep {
 
-CommandResult run_command(const std::vector<std::string>& argv) {
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::vector<std::string>* environment) {
   if (argv.empty()) throw std::invalid_argument("run_command: empty argument vector");
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> env;
+  if (environment) {
+    for (const std::string& entry : *environment) env.push_back(const_cast<char*>(entry.c_str()));
+    env.push_back(nullptr);
+  }
 
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -25,7 +34,10 @@ CommandResult run_command(const std::vector<std::string>& argv) {
     dup2(pipe_fds[1], STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
-    execvp(args[0], args.data());
+    if (environment)
+      execvpe(args[0], args.data(), env.data());
+    else
+      execvp(args[0], args.data());
     const std::string message = argv[0] + ": cannot run: " + std::strerror(errno) + "\n";
     (void)!write(STDERR_FILENO, message.data(), message.size());
     _exit(127);
@@ -51,6 +63,23 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   return result;
 }
 
+std::vector<std::string> environment_without_mpi_runtime() {
+  const auto starts = [](const std::string& text, const char* prefix) {
+    return text.rfind(prefix, 0) == 0;
+  };
+  std::vector<std::string> kept;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string variable = *entry;
+    const bool user_mca = starts(variable, "OMPI_MCA_") && !starts(variable, "OMPI_MCA_ess") &&
+                          !starts(variable, "OMPI_MCA_orte_") && !starts(variable, "OMPI_MCA_pmix");
+    const bool runtime =
+        starts(variable, "PMIX_") || starts(variable, "ORTE_") || starts(variable, "OPAL_") ||
+        (starts(variable, "OMPI_") && !user_mca && !starts(variable, "OMPI_ALLOW_"));
+    if (!runtime) kept.push_back(variable);
+  }
+  return kept;
+}
+
 std::string parse_sbatch_job_id(const std::string& output) {
   static const std::regex parsable(R"(^\s*(\d+)(;\S*)?\s*$)");
   static const std::regex verbose(R"(Submitted batch job (\d+))");
@@ -65,7 +94,8 @@ std::string submit_batch_script(const std::string& script_file,
   std::vector<std::string> argv = {"sbatch", "--parsable"};
   argv.insert(argv.end(), options.begin(), options.end());
   argv.push_back(script_file);
-  const CommandResult result = run_command(argv);
+  const std::vector<std::string> environment = environment_without_mpi_runtime();
+  const CommandResult result = run_command(argv, &environment);
   if (result.exit_status != 0) {
     std::string message = result.output;
     while (!message.empty() && message.back() == '\n') message.pop_back();

@@ -11,14 +11,22 @@ struct CommandResult {
   std::string output;    // stdout and stderr together
 };
 
-// Runs argv[0] found on PATH; throws when it cannot be started.
-CommandResult run_command(const std::vector<std::string>& argv);
+// Runs argv[0] found on PATH, with `environment` ("NAME=value" each) or, when null, this
+// process's environment; throws when it cannot be started.
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::vector<std::string>* environment = nullptr);
+
+// This process's environment without what MPI_Init put there (Open MPI's singleton PMIx server,
+// ess, rank variables). sbatch passes its environment on to the job, where those would make
+// mpirun believe it already runs inside an MPI job. The user's OMPI_MCA_* settings stay.
+std::vector<std::string> environment_without_mpi_runtime();
 
 // The job id in sbatch's answer: "--parsable" output ("123" or "123;cluster") or
 // "Submitted batch job 123". Throws quoting the output when there is none.
 std::string parse_sbatch_job_id(const std::string& output);
 
-// sbatch --parsable OPTIONS SCRIPT_FILE; returns the job id, throws with sbatch's message.
+// sbatch --parsable OPTIONS SCRIPT_FILE with environment_without_mpi_runtime(); returns the job
+// id, throws with sbatch's message.
 std::string submit_batch_script(const std::string& script_file,
                                 const std::vector<std::string>& options);
 

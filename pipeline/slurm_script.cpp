@@ -60,11 +60,6 @@ std::string environment_lines(const SlurmRequest& r) {
   lines +=
       "if [[ $(id -u) -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 "
       "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi\n";
-  if (r.gpus_per_node > 0) {
-    // One rank per GPU: each rank takes the GPU of its node-local rank (NcclCommunicator), so
-    // every rank must see all GPUs of its node.
-    lines += "export RISKSTEP_BACKEND=nccl\n";
-  }
   return lines;
 }
 
@@ -79,7 +74,14 @@ std::string launch_prefix(const SlurmRequest& r) {
          ":node --bind-to none";
 }
 
-std::string quoted_args(const std::vector<std::string>& args) {
+// Arguments for `riskstep sweep` after SPEC --out DIR. GPU jobs select CUDA and NCCL through the
+// tasks' device/backend parameters (train_stepnet); each rank takes the GPU of its node-local
+// rank (NcclCommunicator), so every rank sees all GPUs of its node. The user's own arguments come
+// last and win.
+std::string sweep_arguments(const SlurmRequest& r) {
+  std::vector<std::string> args;
+  if (r.gpus_per_node > 0) args = {"--set", "device=cuda", "--set", "backend=nccl"};
+  args.insert(args.end(), r.sweep_args.begin(), r.sweep_args.end());
   std::string text;
   for (const std::string& arg : args) text += " " + shell_single_quote(arg);
   return text;
@@ -181,7 +183,7 @@ RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::str
       {"ENVIRONMENT", environment_lines(r)},
       {"PREEMPTION", preemption},
       {"LAUNCH", launch_prefix(r)},
-      {"SWEEP_ARGS", quoted_args(r.sweep_args)},
+      {"SWEEP_ARGS", sweep_arguments(r)},
   };
   RenderedScripts scripts;
   const std::string lines = resource_lines(r);

@@ -76,8 +76,9 @@ def main():
         problems.append("reference has no tasks")
     if len(sys.argv) > 3:
         job = sys.argv[3]
-        if job not in " ".join(f"{k}={v}" for k, v in root.items()):
-            problems.append(f"candidate root attributes do not record Slurm job {job}: {root}")
+        slurm = {k: v for k, v in root.items() if "slurm" in k.lower()}
+        if job not in {v.strip("'") for v in slurm.values()}:
+            problems.append(f"candidate root attributes do not record Slurm job {job}: {slurm}")
     for p in problems[:20]:
         print(p)
     print(f"compared {len(reference)} objects, {len(tasks)} tasks: "
