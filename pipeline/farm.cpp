@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "pipeline/mpi_wait.h"
+
 namespace riskstep {
 
 namespace {
@@ -186,10 +188,10 @@ FarmCounts run_farm(MPI_Comm comm, const std::vector<int>& ranks_needed,
 
   // Rank 0 decides what runs (it read the task files); everyone follows its list.
   uint64_t count = rank == 0 ? pending.size() : 0;
-  MPI_Bcast(&count, 1, MPI_UINT64_T, 0, comm);
+  broadcast_patiently(&count, 1, MPI_UINT64_T, 0, comm);
   std::vector<uint64_t> order(count);
   if (rank == 0) std::copy(pending.begin(), pending.end(), order.begin());
-  MPI_Bcast(order.data(), static_cast<int>(count), MPI_UINT64_T, 0, comm);
+  broadcast_patiently(order.data(), static_cast<int>(count), MPI_UINT64_T, 0, comm);
 
   std::set<int, std::greater<int>> group_sizes;
   for (uint64_t index : order) {
@@ -220,7 +222,7 @@ FarmCounts run_farm(MPI_Comm comm, const std::vector<int>& ranks_needed,
                                   : run_group_phase(comm, group_size, phase, runner, phase_options);
     total.done += counts.done;
     total.failed += counts.failed;
-    MPI_Barrier(comm);  // a phase's groups are gone before the next phase's split
+    barrier_patiently(comm);  // a phase's groups are gone before the next phase's split
   }
   return total;
 }

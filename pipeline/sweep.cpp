@@ -1,14 +1,18 @@
 #include "pipeline/sweep.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 
 #include "pipeline/farm.h"
 #include "pipeline/interrupt.h"
 #include "pipeline/mpi_communicator.h"
+#include "pipeline/mpi_wait.h"
 #include "pipeline/progress.h"
 #include "pipeline/result_store.h"
 #include "pipeline/sweep_directory.h"
@@ -22,13 +26,13 @@ constexpr size_t kFailuresListed = 20;
 
 void broadcast_string(std::string& text, MPI_Comm comm) {
   uint64_t size = text.size();
-  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm);
+  broadcast_patiently(&size, 1, MPI_UINT64_T, 0, comm);
   text.resize(size);
-  MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
+  broadcast_patiently(text.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
 }
 
 int broadcast_int(int value, MPI_Comm comm) {
-  MPI_Bcast(&value, 1, MPI_INT, 0, comm);
+  broadcast_patiently(&value, 1, MPI_INT, 0, comm);
   return value;
 }
 
@@ -107,6 +111,11 @@ std::string task_file_path(const std::string& out_dir, const std::string& task_i
 
 int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
               std::ostream& out, std::ostream& err) {
+  // Every HDF5 file open callocs ~1 MB of cache tables. By default glibc hands that back to the
+  // kernel on close (mmap threshold, heap trimming), so the next open page-faults and zeroes it
+  // again: that was most of the cost of writing and merging task files (10x under load).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -177,44 +186,32 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
                                            dir + "/tasks; run the same command again to resume"
                                      : "");
 
-  const TaskRunner runner = [&](size_t index, const FarmSlot& slot) {
+  // Work units: pending tasks grouped by the job's batch key (a batch runs through run_batch,
+  // e.g. network seeds trained together); tasks without a key run alone. Every rank builds the
+  // same units from rank 0's pending list.
+  uint64_t pending_count = pending.size();
+  broadcast_patiently(&pending_count, 1, MPI_UINT64_T, 0, comm);
+  std::vector<uint64_t> pending_list(pending.begin(), pending.end());
+  pending_list.resize(pending_count);
+  broadcast_patiently(pending_list.data(), static_cast<int>(pending_count), MPI_UINT64_T, 0, comm);
+  std::vector<std::vector<size_t>> units;
+  std::map<std::string, size_t> unit_of_key;
+  for (uint64_t index : pending_list) {
     const Task& task = plan.tasks[index];
-    std::unique_ptr<MpiCommunicator> group;
-    TaskContext context;
-    context.rank_in_group = slot.rank_in_group;
-    context.group_size = slot.group_size;
-    if (slot.group_size > 1) {
-      group = std::make_unique<MpiCommunicator>(slot.group_comm);
-      context.group = group.get();
+    const std::string key = job->batch_key(task);
+    if (key.empty()) {
+      units.push_back({index});
+      continue;
     }
-    context.checkpoint_dir = (std::filesystem::path(dir) / "checkpoints" / task.id).string();
-    context.log = [id = task.id](const std::string& line) {
-      std::fprintf(stderr, "task %s: %s\n", id.c_str(), line.c_str());
-    };
-    TaskRecord record;
-    record.task = task;
-    record.rank = slot.world_rank;
-    const auto start = std::chrono::steady_clock::now();
-    try {
-      record.result = job->run(task, context);
-      if (!all_finite(record.result)) {
-        record.status = "failed";
-        record.error = "the result holds non-finite values (NaN or Inf)";
-      }
-    } catch (const std::exception& error) {
-      record.status = "failed";
-      record.error = error.what();
-    } catch (...) {
-      record.status = "failed";
-      record.error = "unknown exception";
-    }
-    record.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (record.status != "ok") record.result = Result{};
-    if (slot.rank_in_group != 0) return record.status == "ok";
+    const std::string unit_key = key + "\n" + std::to_string(task.ranks);
+    auto [it, inserted] = unit_of_key.emplace(unit_key, units.size());
+    if (inserted) units.emplace_back();
+    units[it->second].push_back(index);
+  }
 
+  auto store = [&](TaskRecord& record) {
     CriticalWrite critical;
-    const std::string path = task_file_path(dir, task.id);
+    const std::string path = task_file_path(dir, record.task.id);
     try {
       write_task_file(path, metadata, record);
     } catch (const std::exception& error) {
@@ -224,23 +221,112 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
       try {
         write_task_file(path, metadata, record);
       } catch (const std::exception& again) {
-        std::fprintf(stderr, "riskstep sweep: task %s: %s\n", task.id.c_str(), again.what());
+        std::fprintf(stderr, "riskstep sweep: task %s: %s\n", record.task.id.c_str(), again.what());
       }
     }
-    return record.status == "ok";
+  };
+  auto settle = [](TaskRecord& record, Result result, const std::string& error) {
+    record.result = std::move(result);
+    if (!error.empty()) {
+      record.status = "failed";
+      record.error = error;
+    } else if (!all_finite(record.result)) {
+      record.status = "failed";
+      record.error = "the result holds non-finite values (NaN or Inf)";
+    }
+    if (record.status != "ok") record.result = Result{};
+  };
+
+  const TaskRunner runner = [&](size_t unit_index, const FarmSlot& slot) {
+    const std::vector<size_t>& unit = units[unit_index];
+    const Task& first = plan.tasks[unit.front()];
+    std::unique_ptr<MpiCommunicator> group;
+    TaskContext context;
+    context.rank_in_group = slot.rank_in_group;
+    context.group_size = slot.group_size;
+    if (slot.group_size > 1) {
+      group = std::make_unique<MpiCommunicator>(slot.group_comm);
+      context.group = group.get();
+    }
+    context.checkpoint_dir = (std::filesystem::path(dir) / "checkpoints" / first.id).string();
+    context.log = [id = first.id](const std::string& line) {
+      std::fprintf(stderr, "task %s: %s\n", id.c_str(), line.c_str());
+    };
+    std::vector<TaskRecord> records(unit.size());
+    std::vector<Task> tasks;
+    for (size_t k = 0; k < unit.size(); ++k) {
+      records[k].task = plan.tasks[unit[k]];
+      records[k].rank = slot.world_rank;
+      tasks.push_back(plan.tasks[unit[k]]);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto failure_text = [](std::exception_ptr thrown) -> std::string {
+      try {
+        std::rethrow_exception(thrown);
+      } catch (const std::exception& error) {
+        return error.what();
+      } catch (...) {
+        return "unknown exception";
+      }
+    };
+    if (unit.size() == 1) {
+      Result result;
+      std::string error;
+      try {
+        result = job->run(tasks.front(), context);
+      } catch (...) {
+        error = failure_text(std::current_exception());
+      }
+      settle(records.front(), std::move(result), error);
+    } else {
+      std::vector<TaskOutcome> outcomes;
+      std::string error;
+      try {
+        outcomes = job->run_batch(tasks, context);
+        if (outcomes.size() != tasks.size())
+          error = "run_batch returned " + std::to_string(outcomes.size()) + " outcomes for " +
+                  std::to_string(tasks.size()) + " tasks";
+      } catch (...) {
+        error = failure_text(std::current_exception());
+      }
+      for (size_t k = 0; k < records.size(); ++k) {
+        if (!error.empty())
+          settle(records[k], Result{}, error);
+        else
+          settle(records[k], std::move(outcomes[k].result), outcomes[k].error);
+      }
+    }
+    // A batch's wall time is shared evenly by its tasks.
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    bool all_ok = true;
+    for (auto& record : records) {
+      record.wall_seconds = wall / static_cast<double>(records.size());
+      all_ok = all_ok && record.status == "ok";
+    }
+    if (slot.rank_in_group != 0) return all_ok;
+    for (auto& record : records) {
+      store(record);
+      all_ok = all_ok && record.status == "ok";
+    }
+    return all_ok;
   };
 
   std::vector<int> ranks_needed;
-  for (const auto& task : plan.tasks) ranks_needed.push_back(task.ranks);
+  std::vector<size_t> all_units(units.size());
+  for (size_t u = 0; u < units.size(); ++u) {
+    ranks_needed.push_back(plan.tasks[units[u].front()].ranks);
+    all_units[u] = u;
+  }
   std::optional<ProgressLine> progress;
   FarmOptions farm_options;
   farm_options.coordinator_works = options.coordinator_works;
   if (rank == 0 && options.progress) {
-    progress.emplace(stderr, pending.size());
+    progress.emplace(stderr, units.size());
     farm_options.on_progress = [&](size_t done, size_t failed) { progress->update(done, failed); };
   }
-  const FarmCounts counts = run_farm(comm, ranks_needed, pending, runner, farm_options);
-  if (progress) progress->finish(counts.done, counts.failed);
+  const FarmCounts unit_counts = run_farm(comm, ranks_needed, all_units, runner, farm_options);
+  if (progress) progress->finish(unit_counts.done, unit_counts.failed);
 
   int status = 0;
   if (rank == 0) {
@@ -267,7 +353,7 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
     out << "sweep: " << plan.tasks.size() << " tasks: " << records.size() - failures.size()
         << " ok, " << failures.size() << " failed";
     if (missing) out << ", " << missing << " missing";
-    out << " (" << counts.done << " run now, " << plan.tasks.size() - pending.size()
+    out << " (" << pending.size() << " run now, " << plan.tasks.size() - pending.size()
         << " already done) -> " << results << "\n";
     for (size_t f = 0; f < failures.size() && f < kFailuresListed; ++f)
       out << "  failed " << failures[f]->task.id << " (" << describe(failures[f]->task)

@@ -291,23 +291,49 @@ TEST(sweep, DryRunListsTasksWithTheirState) {
   }
 }
 
-TEST(sweep, ManyTrivialTasksAllStoredOnce) {
+TEST(sweep, ThousandTrivialTasksAllStoredOnce) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::string spec =
-      write_spec(dir, "many.toml", "kind = \"toy\"\n[grid]\nmodel = [\"m\"]\ni = \"0-299\"\n");
+      write_spec(dir, "many.toml", "kind = \"toy\"\n[grid]\nmodel = [\"m\"]\ni = \"0-999\"\n");
   const std::string log = dir + "/runs.log";
   const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out", {"log_file=" + log});
   EXPECT_EQ(outcome.status, 0) << outcome.err;
   if (world_rank() != 0) return;
   const auto lines = log_lines(log);
-  EXPECT_EQ(lines.size(), 300u);
-  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()).size(), 300u);
+  EXPECT_EQ(lines.size(), 1000u);
+  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()).size(), 1000u);
   const auto records = read_results_file(dir + "/out/results.h5");
-  EXPECT_EQ(records.size(), 300u);
+  EXPECT_EQ(records.size(), 1000u);
   std::set<int64_t> seen;
   for (const auto& r : records) seen.insert(std::get<int64_t>(r.task.params.at("i")));
-  EXPECT_EQ(seen.size(), 300u);
-  EXPECT_EQ(read_summary_table(dir + "/out/results.h5").rows(), 300u);
+  EXPECT_EQ(seen.size(), 1000u);
+  EXPECT_EQ(read_summary_table(dir + "/out/results.h5").rows(), 1000u);
+}
+
+TEST(sweep, BatchedTasksRunTogetherAndFailAlone) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  const std::string log = dir + "/runs.log";
+  const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out",
+                                {"batch_by=model", "log_file=" + log, "nan_if=garch"});
+  EXPECT_EQ(outcome.status, 1);
+  if (world_rank() != 0) return;
+  std::multiset<std::string> batches;
+  size_t runs = 0;
+  for (const auto& line : log_lines(log)) {
+    if (line.rfind("batch ", 0) == 0)
+      batches.insert(line);
+    else
+      ++runs;
+  }
+  // hs: 2 periods, garch: 2 periods, mdn: 2 periods x 4 seeds: one run_batch call per model.
+  EXPECT_EQ(batches, (std::multiset<std::string>{"batch 2", "batch 2", "batch 8"}));
+  EXPECT_EQ(runs, 12u);
+  const auto records = read_results_file(dir + "/out/results.h5");
+  ASSERT_EQ(records.size(), 12u);
+  for (const auto& r : records)
+    EXPECT_EQ(r.status,
+              std::get<std::string>(r.task.params.at("model")) == "garch" ? "failed" : "ok");
 }
 
 // Not run by ctest (its suite name does not start with "sweep"): the e2e script

@@ -37,6 +37,19 @@ class ToyJob : public Job {
       throw std::invalid_argument("parameter 'model': 'invalid' is not a model");
   }
 
+  // batch_by names a parameter: tasks with equal values of it form one run_batch call, which
+  // logs "batch <size>" and then runs each task as run() would.
+  std::string batch_key(const Task& task) const override {
+    const std::string by = param_string_or(task, "batch_by", "");
+    return by.empty() ? "" : param_to_string(param(task, by));
+  }
+
+  std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
+                                     const TaskContext& context) override {
+    append_log(tasks.front(), context, "batch " + std::to_string(tasks.size()));
+    return Job::run_batch(tasks, context);
+  }
+
   Result run(const Task& task, const TaskContext& context) override {
     const std::string model = param_string_or(task, "model", "none");
     const int64_t work_ms = param_int_or(task, "work_ms", 0);
@@ -68,19 +81,22 @@ class ToyJob : public Job {
       result.attributes["group_sum"] = sum;
       result.attributes["group_size"] = static_cast<int64_t>(context.group_size);
     }
+    append_log(task, context, task.id);
+    return result;
+  }
+
+ private:
+  static void append_log(const Task& task, const TaskContext& context, const std::string& line) {
     // The environment variable keeps the log out of the parameters (and so out of the task id).
     const char* log_env = std::getenv("RISKSTEP_TOY_LOG");
     const std::string log = param_string_or(task, "log_file", log_env ? log_env : "");
-    if (!log.empty() && context.rank_in_group == 0) {
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      const std::string line = task.id + "\n";
-      if (fd >= 0) {
-        ssize_t written = ::write(fd, line.data(), line.size());
-        (void)written;
-        ::close(fd);
-      }
-    }
-    return result;
+    if (log.empty() || context.rank_in_group != 0) return;
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd < 0) return;
+    const std::string text = line + "\n";
+    ssize_t written = ::write(fd, text.data(), text.size());
+    (void)written;
+    ::close(fd);
   }
 };
 
