@@ -89,11 +89,11 @@ int submit(SubmitOptions& o) {
       "--output=" + literal_for_filename_pattern(log_dir.string()) + "/%x-%j.out";
 
   if (o.dry_run) {  // stdout: the script(s); stderr: how they would be submitted
-    std::cerr << "# sbatch " << shell_single_quote(main_options[0]) << " "
+    std::cerr << "sbatch " << shell_single_quote(main_options[0]) << " "
               << shell_single_quote(script_file.string()) << "\n";
     std::cout << scripts.main;
     if (!scripts.merge.empty()) {
-      std::cerr << "# sbatch --dependency=afterany:<array job id> "
+      std::cerr << "sbatch --dependency=afterany:<array job id> "
                 << shell_single_quote(merge_output) << " "
                 << shell_single_quote(merge_file.string()) << "\n";
       std::cout << "\n" << scripts.merge;

@@ -5,6 +5,28 @@
 
 namespace riskstep {
 
+namespace {
+
+// The value as one line for an error message: control characters written as \n, \xNN.
+std::string printable(const std::string& value) {
+  static const char* const hex = "0123456789abcdef";
+  std::string text;
+  for (unsigned char c : value) {
+    if (c == '\n') {
+      text += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      text += "\\x";
+      text += hex[c >> 4];
+      text += hex[c & 15];
+    } else {
+      text += static_cast<char>(c);
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string shell_single_quote(const std::string& text) {
   if (text.find('\0') != std::string::npos)
     throw std::invalid_argument("cannot put a NUL byte into a shell script");
@@ -24,7 +46,7 @@ std::string validate_slurm_name(const std::string& option, const std::string& va
   if (!std::regex_match(value, allowed))
     throw std::invalid_argument(
         option + ": expected 1-64 characters from A-Z a-z 0-9 . _ - (not starting with -), got '" +
-        value + "'");
+        printable(value) + "'");
   return value;
 }
 
@@ -48,7 +70,7 @@ long parse_slurm_time_limit(const std::string& option, const std::string& value)
         option +
         ": expected a Slurm time limit (MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or "
         "D-HH:MM:SS), got '" +
-        value + "'");
+        printable(value) + "'");
   };
   if (!std::regex_match(value, m, form)) return fail();
   const auto number = [&](int i) { return m[i].matched ? std::stol(m[i].str()) : 0L; };

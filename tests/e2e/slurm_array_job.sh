@@ -26,5 +26,18 @@ total=$("$riskstep" sweep "$spec" --out "$work/direct" --dry-run | tail -n1 | aw
 ran=$(cat "$work"/array/slurm/*-"${array}"_*.out | sed -n 's/.*(\([0-9]*\) run now.*/\1/p' |
   awk '{s += $1} END {print s}')
 [[ $ran == "$total" ]] || slurm_fail "shards ran $ran tasks, the grid has $total"
-same_results "$work/direct/results.h5" "$work/array/results.h5" "$array"
+same_results "$work/direct/results.h5" "$work/array/results.h5" "$merge"
+# Each task file records the array job and the array task (shard) that computed it.
+/usr/bin/python3 - "$work/array/tasks" "$array" <<'PY' || slurm_fail "task files do not record the array job"
+import glob, sys
+import h5py
+shards = set()
+for path in glob.glob(sys.argv[1] + "/*.h5"):
+    with h5py.File(path, "r") as f:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()}
+    assert attrs.get("SLURM_ARRAY_JOB_ID") == sys.argv[2], (path, attrs)
+    shards.add(attrs["SLURM_ARRAY_TASK_ID"])
+assert shards == {"0", "1", "2"}, shards
+print("task files record array job", sys.argv[2], "shards", sorted(shards))
+PY
 echo "PASS: array job $array (3 shards) + merge job $merge match mpirun -np 2"

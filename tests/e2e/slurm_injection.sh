@@ -8,7 +8,9 @@ set -euo pipefail
 source "$(dirname "$0")/slurm_lib.bash"
 slurm_setup "$1" "$2"
 
-marker="$work/INJECTED"
+# Injected commands would create a file named INJECTED in the working directory (the job's too).
+cd "$work"
+marker=INJECTED
 jobs_before=$(squeue -h | wc -l)
 hostile=("a b" $'x\n#SBATCH --uid=0' "\$(touch $marker)" "\`touch $marker\`" "x;touch $marker" "a'b")
 for value in "${hostile[@]}"; do
@@ -32,7 +34,7 @@ out="$dir/out 'x' \$HOME"
 job=$("$riskstep" slurm submit "$dir/spec \$(touch $marker).toml" --out "$out" --ntasks-per-node 2 --time 10)
 wait_for_job "$job" 600
 [[ $(job_state "$job") == COMPLETED ]] || slurm_fail "job $job ended $(job_state "$job")"
-[[ ! -e $marker ]] || slurm_fail "an injected command ran"
+[[ -z $(find "$work" -name "$marker") ]] || slurm_fail "an injected command ran"
 [[ -f "$out/results.h5" ]] || slurm_fail "no results.h5 in the hostile output directory"
 direct_run "$work/direct"
 same_results "$work/direct/results.h5" "$out/results.h5" "$job"

@@ -84,6 +84,23 @@ TEST(SlurmValues, NamesAcceptSlurmCharactersOnly) {
   }
 }
 
+TEST(SlurmValues, ErrorsStayOnOneLine) {
+  for (const std::string& bad : {std::string("a\n#SBATCH --uid=0"), std::string("x\ry\x01")}) {
+    try {
+      validate_slurm_name("--job-name", bad);
+      FAIL() << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find_first_of("\n\r"), std::string::npos) << e.what();
+    }
+    try {
+      parse_slurm_time_limit("--time", bad);
+      FAIL() << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).find_first_of("\n\r"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(SlurmValues, SanitizedNamesAreValid) {
   for (const std::string& text : hostile_strings())
     EXPECT_NO_THROW(validate_slurm_name("--job-name", sanitize_slurm_name(text))) << text;
