@@ -24,7 +24,7 @@ TEST(ResNet, BasicParameterCountMatchesHandCount) {
   ResNetConfig config;
   config.depth = 20;
   EXPECT_EQ(parameter_count(*ResNet(config)), basic_resnet_parameters(3, 3, 10));
-  EXPECT_EQ(basic_resnet_parameters(3, 3, 10), 272474 + 2752);  // He et al.'s 0.27M + projections
+  EXPECT_EQ(basic_resnet_parameters(3, 3, 10), 269722 + 2752);  // option-A ResNet-20 + projections
   config.in_channels = 1;
   config.depth = 8;
   EXPECT_EQ(parameter_count(*ResNet(config)), basic_resnet_parameters(1, 1, 10));
@@ -92,8 +92,10 @@ TEST(ResNet, RejectsDepthsThatDoNotFitTheBlock) {
   config.depth = 21;
   EXPECT_THROW(ResNet{config}, std::invalid_argument);
   config.block = BlockKind::bottleneck;
-  config.depth = 20;
+  config.depth = 50;  // 6n+2 but not 9n+2
   EXPECT_THROW(ResNet{config}, std::invalid_argument);
+  config.depth = 20;  // 9n+2 with n = 2 as well
+  EXPECT_EQ(blocks_per_stage(config), 2);
   EXPECT_THROW(parse_attention("cbam"), std::invalid_argument);
 }
 
