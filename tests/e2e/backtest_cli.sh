@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# riskstep backtest and aggregate from the command line: the table, the HDF5 layout (read with
+# h5py), the thesis numbers when ../shared/data is there, and exit status 2 for bad input.
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+set -euo pipefail
+riskstep=$1 shared=$3
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Built-in synthetic market: all three classical models at two levels.
+"$riskstep" backtest --synthetic --index demo --period covid --models hs,cmm,garch \
+  --levels 0.01,0.05 --out "$work/demo.h5" > "$work/demo.md"
+[ "$(grep -c '^| demo | covid |' "$work/demo.md")" -eq 6 ] || fail "expected 6 table rows"
+"$riskstep" aggregate "$work/demo.h5" --csv > "$work/demo.csv"
+[ "$(wc -l < "$work/demo.csv")" -eq 7 ] || fail "aggregate --csv: expected header + 6 rows"
+
+/usr/bin/python3 - "$work/demo.h5" <<'PY'
+import json, sys, h5py
+f = h5py.File(sys.argv[1], "r")
+for key in ("riskstep_version", "git_commit", "created_utc", "spec_text", "host", "mpi_size"):
+    assert key in f.attrs, key
+assert len(f["tasks"]) == 3
+for task_id, group in f["tasks"].items():
+    params = json.loads(group.attrs["parameters"])
+    assert group.attrs["status"] == "ok"
+    days = len(group["dates"])
+    assert days > 500 and len(group["loss"]) == days
+    for level in ("0.01", "0.05"):
+        assert len(group["var_" + level]) == days and len(group["hit_" + level]) == days
+        assert (group["var_" + level][:] > 0).all()
+    assert len(group["backtest"]) == 2
+summary = f["summary"][:]
+assert len(summary) == 6, len(summary)
+assert set(summary.dtype.names) >= {"task_id", "index", "model", "level", "hits", "lr_uc", "p_cc"}
+PY
+
+# Bad input: one line naming the problem, exit status 2.
+expect_bad() {
+  local want=$1; shift
+  set +e; "$riskstep" "$@" > /dev/null 2> "$work/err"; local status=$?; set -e
+  [ "$status" -eq 2 ] || fail "$* exited $status, expected 2"
+  grep -q -- "$want" "$work/err" || fail "$*: message lacks '$want': $(cat "$work/err")"
+}
+expect_bad "period" backtest --synthetic --period 2017-13-01:2018-01-01
+expect_bad "model 'lstm'" backtest --synthetic --models hs,lstm
+expect_bad "levels" backtest --synthetic --levels 0.01,1.5
+expect_bad "--data" backtest --data "$work/absent.csv"
+expect_bad "exactly one of" backtest
+printf 'date,close\n2020-01-02,1\n2020-01-01,2\n' > "$work/unsorted.csv"
+set +e; "$riskstep" backtest --data "$work/unsorted.csv" --models hs > /dev/null 2> "$work/err"; set -e
+grep -q "unsorted.csv:3:" "$work/err" || fail "unsorted prices: expected file:line in $(cat "$work/err")"
+echo "not hdf5" > "$work/bogus.h5"
+expect_bad "bogus.h5" aggregate "$work/bogus.h5"
+
+# The thesis numbers (gspc calm, 99%): hits and LR statistics of the author's results file.
+if [ -d "$shared/herrig2023/prices" ]; then
+  "$riskstep" backtest --data "$shared/herrig2023/prices/gspc.csv" --period calm \
+    --models hs,cmm,garch --garch-start fgarch --csv > "$work/gspc.csv"
+  /usr/bin/python3 - "$work/gspc.csv" <<'PY'
+import csv, sys
+rows = {r["model"]: r for r in csv.DictReader(open(sys.argv[1]))}
+expected = {"hs": (10, 3.873, 1.758, 5.631), "cmm": (18, 20.352, 5.181, 25.533),
+            "garch": (11, 5.37, 1.435, 6.806)}
+for model, (hits, lr_uc, lr_ind, lr_cc) in expected.items():
+    r = rows[model]
+    assert int(r["hits"]) == hits, (model, r["hits"])
+    for name, value in (("lr_uc", lr_uc), ("lr_ind", lr_ind), ("lr_cc", lr_cc)):
+        assert abs(float(r[name]) - value) < 5e-4, (model, name, r[name], value)
+PY
+else
+  echo "../shared/data absent: thesis check skipped"
+fi
+echo "backtest_cli: ok"
