@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/slurm_lib.bash"
 slurm_setup "$1" "$2"
 
+"$riskstep" sweep --help | grep -q -- --merge-only ||
+  slurm_fail "riskstep sweep has no --shard/--merge-only, which the array and merge jobs run"
 direct_run "$work/direct"
 mapfile -t jobs < <("$riskstep" slurm submit "$spec" --out "$work/array" --array 3 --max-concurrent 2 \
   --time 00:10:00)

@@ -35,6 +35,8 @@ slurm_setup() {
   spec="$source_dir/jobs/specs/smoke.toml"
   [[ -f $spec ]] || slurm_skip "no $spec yet"
   "$riskstep" sweep --help >/dev/null 2>&1 || slurm_skip "riskstep has no sweep command yet"
+  "$riskstep" slurm submit --help >/dev/null 2>&1 ||
+    slurm_skip "riskstep has no slurm command yet (jobs/main.cpp: add_slurm_command)"
 }
 
 slurm_teardown() {
