@@ -56,6 +56,12 @@ SlurmRequest build_request(SubmitOptions& o) {
   r.riskstep_path = fs::read_symlink("/proc/self/exe", error).string();
   if (error)
     throw std::runtime_error("cannot find the riskstep binary: /proc/self/exe: " + error.message());
+  // A binary rebuilt while it runs reads "PATH (deleted)"; the job will run the new one at PATH.
+  const std::string deleted = " (deleted)";
+  if (r.riskstep_path.size() > deleted.size() &&
+      r.riskstep_path.compare(r.riskstep_path.size() - deleted.size(), deleted.size(), deleted) ==
+          0)
+    r.riskstep_path.resize(r.riskstep_path.size() - deleted.size());
   r.job_name = o.job_name.empty()
                    ? sanitize_slurm_name("riskstep-" + fs::path(o.spec).stem().string())
                    : o.job_name;
