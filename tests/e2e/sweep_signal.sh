@@ -1,0 +1,55 @@
+#!/bin/bash
+# SIGTERM to a running 2-rank sweep (what Ctrl-C, kill or scancel deliver): it stops within a few
+# seconds with a message, leaves no half-written file, and the same command then finishes the
+# remaining tasks only. Uses riskstep_mpi_tests as the sweep program (AsSweep.Run, toy job).
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
+set -u
+BINARY=$1
+SOURCE=$2
+TESTS="$(dirname "$(dirname "$BINARY")")/tests/riskstep_mpi_tests"
+if [ ! -x "$TESTS" ]; then echo "skip: $TESTS not built"; exit 77; fi
+MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
+SPEC="$SOURCE/tests/specs/resume.toml"
+WORK=$(mktemp -d /tmp/riskstep-signal.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+export RISKSTEP_AS_SWEEP="$SPEC $WORK/out" RISKSTEP_TOY_LOG="$WORK/runs.log"
+
+setsid $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+  > "$WORK/first.txt" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  [ "$(ls "$WORK/out/tasks" 2>/dev/null | grep -c '\.h5$')" -ge 8 ] && break
+  sleep 0.05
+done
+START=$(date +%s.%N)
+kill -TERM "$PID"
+for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$PID" 2>/dev/null; then
+  kill -9 $(ps -o pid= -s "$PID") 2>/dev/null
+  fail "still running 10 s after SIGTERM"
+fi
+wait "$PID"
+STATUS=$?
+ELAPSED=$(echo "$(date +%s.%N) - $START" | bc)
+# Leftover ranks (if mpirun died before its children) must be gone too.
+for _ in $(seq 1 30); do [ -z "$(ps -o pid= -s "$PID")" ] && break; sleep 0.1; done
+[ -z "$(ps -o pid= -s "$PID")" ] || fail "ranks still running after mpirun exited"
+DONE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
+echo "stopped after ${ELAPSED}s with status $STATUS and $DONE of 40 task files"
+[ "$STATUS" -ne 0 ] || fail "an interrupted sweep exited 0"
+[ "$DONE" -lt 40 ] || fail "the sweep finished before the signal"
+grep -q "interrupted; finished tasks are kept" "$WORK/first.txt" || { cat "$WORK/first.txt"; fail "no interruption message"; }
+[ -e "$WORK/out/results.h5" ] && fail "results.h5 written by an interrupted run"
+ls "$WORK/out/tasks" | grep -q tmp && fail "half-written temporaries left behind"
+for f in "$WORK"/out/tasks/*.h5; do
+  h5dump -H "$f" > /dev/null 2>&1 || fail "unreadable task file $f"
+done
+BEFORE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
+
+$MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+  > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt"; fail "resume failed"; }
+grep "sweep: 40 tasks" "$WORK/second.txt"
+grep -q "($((40 - BEFORE)) run now, $BEFORE already done)" "$WORK/second.txt" ||
+  fail "resume did not skip the $BEFORE finished tasks"
+echo "PASS"
