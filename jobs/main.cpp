@@ -6,7 +6,9 @@
 
 #include "jobs/cli_aggregate.h"
 #include "jobs/cli_backtest.h"
+#include "jobs/cli_slurm.h"
 #include "jobs/cli_sweep.h"
+#include "jobs/cli_train.h"
 #include "jobs/registry.h"
 #include "pipeline/version.h"
 
@@ -23,8 +25,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   riskstep::add_backtest_command(app, registry, exit_code);
+  riskstep::add_train_command(app, exit_code);
   riskstep::add_sweep_command(app, registry, exit_code);
   riskstep::add_aggregate_command(app, exit_code);
+  riskstep::add_slurm_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
