@@ -14,6 +14,8 @@ packages=(
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy python3-torch
   dataset-fashion-mnist r-cran-fgarch
 )
+# The Slurm end-to-end tests start a local one-node cluster, which needs root.
+[ "$mode" != test ] || [ "$(id -u)" -ne 0 ] || packages+=(slurmctld slurmd slurm-client munge)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
