@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pipeline/farm.h"
+#include "pipeline/mpi_wait.h"
 #include "pipeline/sweep.h"
 
 namespace {
@@ -24,13 +25,23 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// CPU-bound work that the optimiser cannot drop.
+// A fixed amount of CPU work (not a deadline: on a shared machine a deadline would hide that two
+// ranks compete for cores). Calibrated once so that one unit takes about 1 ms on rank 0.
+double iterations_per_ms = 1e5;
+
 double spin(double milliseconds) {
-  const auto end = Clock::now() + std::chrono::duration<double, std::milli>(milliseconds);
-  double x = 1.0;
-  while (Clock::now() < end)
-    for (int i = 0; i < 1000; ++i) x = x * 1.0000001 + 1e-9;
+  volatile double x = 1.0;
+  const long n = static_cast<long>(milliseconds * iterations_per_ms);
+  for (long i = 0; i < n; ++i) x = x * 1.0000001 + 1e-9;
   return x;
+}
+
+void calibrate(MPI_Comm comm) {
+  const auto start = Clock::now();
+  iterations_per_ms = 1e5;
+  spin(200);
+  iterations_per_ms = 1e5 * 200 / (1e3 * seconds_since(start));
+  riskstep::broadcast_patiently(&iterations_per_ms, 1, MPI_DOUBLE, 0, comm);  // rank 1 idle
 }
 
 class BenchJob : public riskstep::Job {
@@ -105,6 +116,7 @@ int main(int argc, char** argv) {
   };
   say("sweep_overhead: %g trivial tasks on %g ranks\n", n, size);
 
+  calibrate(MPI_COMM_WORLD);
   const double farm_working = farm_seconds(MPI_COMM_WORLD, n, true, 0);
   const double farm_light = farm_seconds(MPI_COMM_WORLD, n, false, 0);
   say("farm only, rank 0 works : %.3f ms/task\n", 1e3 * farm_working / n);
@@ -119,7 +131,7 @@ int main(int argc, char** argv) {
   const double work_ms = 50;
   double alone = 0;
   if (rank == 0) alone = farm_seconds(MPI_COMM_SELF, busy, true, work_ms);
-  MPI_Barrier(MPI_COMM_WORLD);
+  riskstep::barrier_patiently(MPI_COMM_WORLD);  // the other ranks must not spin meanwhile
   const double working = farm_seconds(MPI_COMM_WORLD, busy, true, work_ms);
   const double light = farm_seconds(MPI_COMM_WORLD, busy, false, work_ms);
   say("%g x %g ms CPU tasks: 1 rank %.3f s\n", busy, work_ms, alone);

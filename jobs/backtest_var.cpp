@@ -84,8 +84,9 @@ void add_backtest_rows(const BacktestResult& stats, Table& table) {
 
 }  // namespace
 
-bool is_network_model(const std::string& model) { return kNetworkModels.count(model) > 0; }
-
+bool is_network_model(const std::string& model) {
+  return kNetworkModels.count(model) > 0;
+}
 
 namespace {
 
@@ -183,7 +184,9 @@ Result network_result(const Task& task, const BacktestInput& input, const MdnMem
   result.matrices["mixture/sigma"] = Matrix{days, k, member.sigma, component_names};
   result.matrices["mixture/pi"] = Matrix{days, k, member.pi, component_names};
   Table history;
-  history.add("epoch", member.epoch).add("train_loss", member.train_loss).add("val_loss", member.val_loss);
+  history.add("epoch", member.epoch)
+      .add("train_loss", member.train_loss)
+      .add("val_loss", member.val_loss);
   result.tables["history"] = history;
   result.attributes["network_seed"] = static_cast<int64_t>(member.seed);
   result.attributes["epochs_trained"] = static_cast<int64_t>(member.epochs_trained);
@@ -235,10 +238,10 @@ std::vector<TaskOutcome> BacktestVarJob::run_batch(const std::vector<Task>& task
   const BacktestInput input = load_input(tasks.front());
   std::vector<TaskOutcome> outcomes(tasks.size());
   if (!is_network_model(input.model)) {
-    outcomes[0].result = backtest_result(
-        tasks[0], input,
-        forecast_classical(input.model, input.market.returns, input.window, input.levels,
-                           input.estimation_window, tasks[0]));
+    outcomes[0].result =
+        backtest_result(tasks[0], input,
+                        forecast_classical(input.model, input.market.returns, input.window,
+                                           input.levels, input.estimation_window, tasks[0]));
     return outcomes;
   }
   std::vector<uint64_t> seeds;

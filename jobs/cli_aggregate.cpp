@@ -23,7 +23,8 @@ int run_aggregate(const AggregateOptions& options) {
       const std::string path = std::filesystem::is_directory(input) ? input + "/results.h5" : input;
       if (!std::filesystem::exists(path)) {
         std::cerr << "riskstep aggregate: " << path << ": no such results file"
-                  << (std::filesystem::is_directory(input) ? " (has the sweep finished?)" : "") << "\n";
+                  << (std::filesystem::is_directory(input) ? " (has the sweep finished?)" : "")
+                  << "\n";
         return 2;
       }
       append_rows_union(summary, read_summary_table(path));
@@ -50,10 +51,8 @@ void add_aggregate_command(CLI::App& app, int& exit_code) {
       "  riskstep aggregate out/herrig2023            (a sweep directory: reads results.h5)\n"
       "  riskstep aggregate gspc.h5 ftse.h5 --csv > table.csv\n"
       "  riskstep aggregate out/herrig2023 --by model,level");
-  command->add_option("inputs", options->inputs, "Results files or sweep directories")
-      ->required();
-  command->add_option("--by", options->group_by, "Group by these summary columns")
-      ->delimiter(',');
+  command->add_option("inputs", options->inputs, "Results files or sweep directories")->required();
+  command->add_option("--by", options->group_by, "Group by these summary columns")->delimiter(',');
   command->add_flag("--csv", options->csv, "CSV instead of Markdown");
   command->callback([options, &exit_code] { exit_code = run_aggregate(*options); });
 }

@@ -78,7 +78,8 @@ std::string command_line_text(const BacktestOptions& options) {
        << "data = \"" << (options.synthetic ? "synthetic" : options.data) << "\"\n"
        << "index = \"" << options.index << "\"\nperiod = \"" << options.period << "\"\n"
        << "models = \"" << options.models << "\"\nlevels = \"" << options.levels << "\"\n"
-       << "seeds = \"" << options.seeds << "\"\ngarch_dist = \"" << options.garch_dist << "\"\ngarch_start = \"" << options.garch_start << "\"\n"
+       << "seeds = \"" << options.seeds << "\"\ngarch_dist = \"" << options.garch_dist
+       << "\"\ngarch_start = \"" << options.garch_start << "\"\n"
        << "window = " << options.window << "\nspec_seed = " << options.spec_seed << "\n";
   return text.str();
 }
@@ -90,7 +91,8 @@ int run_backtest(const BacktestOptions& options_in, const JobRegistry& registry)
     return 2;
   }
   if (options.index.empty())
-    options.index = options.synthetic ? "synthetic" : std::filesystem::path(options.data).stem().string();
+    options.index =
+        options.synthetic ? "synthetic" : std::filesystem::path(options.data).stem().string();
 
   std::vector<Task> tasks;
   auto job = registry.make("backtest_var");
@@ -119,7 +121,8 @@ int run_backtest(const BacktestOptions& options_in, const JobRegistry& registry)
     const Task& first = batch.front();
     std::cerr << "[" << records.size() + 1 << "-" << records.size() + batch.size() << "/"
               << tasks.size() << "] " << param_string(first, "model")
-              << (batch.size() > 1 ? " (" + std::to_string(batch.size()) + " seeds as one ensemble)" : "")
+              << (batch.size() > 1 ? " (" + std::to_string(batch.size()) + " seeds as one ensemble)"
+                                   : "")
               << " ..." << std::flush;
     const auto start = std::chrono::steady_clock::now();
     std::vector<TaskOutcome> outcomes;
@@ -152,7 +155,8 @@ int run_backtest(const BacktestOptions& options_in, const JobRegistry& registry)
     std::cerr << " " << (batch_failed ? std::to_string(batch_failed) + " failed" : "ok") << " ("
               << seconds << " s)\n";
     for (size_t i = records.size() - batch.size(); i < records.size(); ++i)
-      if (!records[i].error.empty()) std::cerr << "  task " << records[i].task.id << ": " << records[i].error << "\n";
+      if (!records[i].error.empty())
+        std::cerr << "  task " << records[i].task.id << ": " << records[i].error << "\n";
   }
 
   if (!options.out.empty()) {
@@ -176,7 +180,8 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
       "Examples:\n"
       "  riskstep backtest --synthetic --period calm --models hs,cmm,garch --levels 0.01,0.05\n"
       "  riskstep backtest --data ../shared/data/herrig2023/prices/gspc.csv --index gspc \\\n"
-      "      --period 2017-01-01:2018-12-31 --models hs,cmm,garch --levels 0.01,0.05 --out gspc.h5\n"
+      "      --period 2017-01-01:2018-12-31 --models hs,cmm,garch --levels 0.01,0.05 --out "
+      "gspc.h5\n"
       "  riskstep backtest --data gspc.csv --models mdn2,mdn3 --seeds 0-9 --out nets.h5");
   command->add_option("--data", options->data, "Price CSV (Yahoo, thesis or date,close format)")
       ->check(CLI::ExistingFile);
@@ -193,8 +198,9 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
   command->add_option("--garch-dist", options->garch_dist, "ged | normal | student_t | auto")
       ->check(CLI::IsMember({"ged", "normal", "student_t", "auto"}))
       ->capture_default_str();
-  command->add_option("--garch-start", options->garch_start,
-                      "study: s2_1 = mean(e^2); fgarch: R fGarch's start (as the thesis)")
+  command
+      ->add_option("--garch-start", options->garch_start,
+                   "study: s2_1 = mean(e^2); fgarch: R fGarch's start (as the thesis)")
       ->check(CLI::IsMember({"study", "fgarch"}))
       ->capture_default_str();
   command->add_option("--price-column", options->price_column, "Price column (default Close)");
@@ -205,7 +211,8 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
       ->capture_default_str();
   command->add_option("--out", options->out, "HDF5 results file to write");
   command->add_flag("--csv", options->csv, "Print the table as CSV instead of Markdown");
-  command->callback([options, &registry, &exit_code] { exit_code = run_backtest(*options, registry); });
+  command->callback(
+      [options, &registry, &exit_code] { exit_code = run_backtest(*options, registry); });
 }
 
 }  // namespace riskstep

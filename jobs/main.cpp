@@ -1,6 +1,6 @@
 // riskstep: one binary, a subcommand for each way of running the studies.
-#include <CLI/CLI.hpp>
 #include <mpi.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 

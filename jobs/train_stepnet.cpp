@@ -351,6 +351,9 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, const std::strin
     if (control.log && (group == nullptr || group->rank() == 0)) control.log(line);
   };
   if (s.threads > 0) torch::set_num_threads(s.threads);
+  if (s.device == "cuda" && !torch::cuda::is_available())
+    throw std::invalid_argument(
+        "device: cuda requested but this LibTorch sees no CUDA GPU (CPU-only build or no device)");
   const torch::Device device(s.device == "cuda" ? torch::kCUDA : torch::kCPU);
   const Data data = load_data(s);
 

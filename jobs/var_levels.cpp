@@ -23,7 +23,8 @@ std::vector<double> parse_levels(const std::string& text) {
       throw std::invalid_argument("levels: '" + item + "' is not a tail probability in (0, 0.5)");
     levels.push_back(level);
   }
-  if (levels.empty()) throw std::invalid_argument("levels: expected e.g. 0.01,0.05, got '" + text + "'");
+  if (levels.empty())
+    throw std::invalid_argument("levels: expected e.g. 0.01,0.05, got '" + text + "'");
   return levels;
 }
 

@@ -8,12 +8,22 @@
 namespace riskstep {
 namespace {
 
-const char* kRequired[] = {"hits",  "hit_rate", "lr_uc",   "p_uc",    "lr_ind", "p_ind",
-                           "lr_cc", "p_cc",     "pass_uc", "pass_cc", "volatility_correlation"};
+const char* kRequired[] = {"hits",
+                           "hit_rate",
+                           "lr_uc",
+                           "p_uc",
+                           "lr_ind",
+                           "p_ind",
+                           "lr_cc",
+                           "p_cc",
+                           "pass_uc",
+                           "pass_cc",
+                           "volatility_correlation"};
 
 std::vector<std::string> verdicts(const Column& pass) {
   std::vector<std::string> text;
-  for (double value : std::get<std::vector<double>>(pass)) text.push_back(value > 0 ? "pass" : "FAIL");
+  for (double value : std::get<std::vector<double>>(pass))
+    text.push_back(value > 0 ? "pass" : "FAIL");
   return text;
 }
 

@@ -21,7 +21,9 @@ void JobRegistry::add(const std::string& kind, JobFactory factory) {
   factories_[kind] = std::move(factory);
 }
 
-bool JobRegistry::has(const std::string& kind) const { return factories_.count(kind) > 0; }
+bool JobRegistry::has(const std::string& kind) const {
+  return factories_.count(kind) > 0;
+}
 
 std::unique_ptr<Job> JobRegistry::make(const std::string& kind) const {
   auto it = factories_.find(kind);

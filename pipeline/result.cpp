@@ -21,7 +21,9 @@ Table& Table::add(std::string name, Column column) {
   return *this;
 }
 
-size_t Table::rows() const { return columns.empty() ? 0 : column_size(columns.front()); }
+size_t Table::rows() const {
+  return columns.empty() ? 0 : column_size(columns.front());
+}
 
 bool Table::has(const std::string& name) const {
   for (const auto& n : names)

@@ -43,7 +43,8 @@ void write_markdown(std::ostream& out, const Table& table) {
 }
 
 void write_csv(std::ostream& out, const Table& table) {
-  for (size_t i = 0; i < table.names.size(); ++i) out << (i ? "," : "") << csv_quote(table.names[i]);
+  for (size_t i = 0; i < table.names.size(); ++i)
+    out << (i ? "," : "") << csv_quote(table.names[i]);
   out << "\n";
   for (size_t row = 0; row < table.rows(); ++row) {
     for (size_t i = 0; i < table.columns.size(); ++i)

@@ -11,7 +11,8 @@ namespace riskstep::testing {
 
 std::string shared_data_dir() {
   namespace fs = std::filesystem;
-  if (const char* env = std::getenv("RISKSTEP_SHARED_DATA"); env && fs::is_directory(env)) return env;
+  if (const char* env = std::getenv("RISKSTEP_SHARED_DATA"); env && fs::is_directory(env))
+    return env;
   if (fs::is_directory(RISKSTEP_SHARED_DATA)) return RISKSTEP_SHARED_DATA;
   return "";
 }

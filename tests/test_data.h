@@ -13,6 +13,6 @@ std::string write_scratch_file(const std::string& name, const std::string& text)
 
 }  // namespace riskstep::testing
 
-#define RISKSTEP_REQUIRE_SHARED_DATA(dir)                                         \
-  const std::string dir = ::riskstep::testing::shared_data_dir();                 \
+#define RISKSTEP_REQUIRE_SHARED_DATA(dir)                         \
+  const std::string dir = ::riskstep::testing::shared_data_dir(); \
   if (dir.empty()) GTEST_SKIP() << "../shared/data not found: skipping data test"

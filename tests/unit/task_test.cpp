@@ -13,7 +13,8 @@ TEST(Task, IdIsStableAndIndependentOfInsertionOrder) {
   b["index"] = std::string("gspc");
   EXPECT_EQ(task_id("backtest_var", a), task_id("backtest_var", b));
   EXPECT_EQ(task_id("backtest_var", a).size(), 16u);
-  EXPECT_EQ(canonical_json("k", a), R"({"kind":"k","params":{"index":"gspc","level":0.01,"seed":3}})");
+  EXPECT_EQ(canonical_json("k", a),
+            R"({"kind":"k","params":{"index":"gspc","level":0.01,"seed":3}})");
 }
 
 TEST(Task, IdChangesWithKindAndParams) {
