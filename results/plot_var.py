@@ -57,6 +57,7 @@ def load_tasks(path, level):
                 continue
             try:
                 params = json.loads(text(g.attrs.get("parameters", "{}")))
+                params = params.get("params", params)  # canonical JSON: {"kind", "params"}
             except json.JSONDecodeError:
                 continue
             if "loss" not in g or "dates" not in g:
