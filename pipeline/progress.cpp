@@ -42,7 +42,6 @@ void ProgressLine::update(size_t done, size_t failed, bool force) {
   const double since_print = std::chrono::duration<double>(now - last_print_).count();
   if (!force && since_print < interval_seconds_) return;
   last_print_ = now;
-  printed_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const std::string line = format(done, total_, failed, elapsed);
   if (terminal_)

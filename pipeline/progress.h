@@ -24,7 +24,6 @@ class ProgressLine {
   double interval_seconds_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;
-  bool printed_ = false;
 };
 
 std::string format_duration(double seconds);  // "42s", "3m05s", "2h07m"
