@@ -77,11 +77,22 @@ wait_for_job() {
   done
 }
 
-# direct_run OUT: the reference, a direct mpirun -np 2 run of the same spec.
+# job_ended ID: the job is in a final state (or gone).
+job_ended() {
+  case $(job_state "$1") in
+    PENDING | CONFIGURING | RUNNING | COMPLETING | REQUEUED | REQUEUE_HOLD | REQUEUE_FED | RESIZING | SUSPENDED) return 1 ;;
+    "") squeue -h -j "$1" 2>/dev/null | grep -q . && return 1 || return 0 ;;
+    *) return 0 ;;
+  esac
+}
+
+# direct_run OUT [SWEEP_ARGS...]: the reference, a direct mpirun -np 2 run of the same spec.
 direct_run() {
-  mpirun --allow-run-as-root --oversubscribe -np 2 "$riskstep" sweep "$spec" --out "$1" >"$1.log" 2>&1 ||
+  local out=$1
+  shift
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$riskstep" sweep "$spec" --out "$out" "$@" >"$out.log" 2>&1 ||
     {
-      cat "$1.log"
+      cat "$out.log"
       slurm_fail "direct mpirun -np 2 sweep failed"
     }
 }
