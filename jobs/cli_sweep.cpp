@@ -14,13 +14,16 @@ void add_sweep_command(CLI::App& app, const JobRegistry& registry, int& exit_cod
   CLI::App* command = app.add_subcommand("sweep", "Run every task of a sweep spec over MPI");
   command->footer(R"(The spec format is in docs/specs.md; the output layout in docs/hdf5-layout.md.
 Re-running the same command resumes: finished tasks (ok or failed) are skipped, partial task
-files are recomputed. Exit status: 0 all ok, 1 some task failed, 2 bad input.
+files are recomputed. SIGUSR1 stops cleanly (no new task; exit 3); SIGINT/SIGTERM at once.
+Exit status: 0 all ok, 1 some task failed, 2 bad input, 3 stopped by SIGUSR1.
 
 Examples:
   riskstep sweep jobs/specs/smoke.toml --out out/smoke --dry-run
   mpirun -np 8 riskstep sweep jobs/specs/herrig2023.toml --out out/herrig2023
   riskstep sweep jobs/specs/herrig2023.toml --out out/h --set grid.model=hs,garch --set seed=7
-  riskstep sweep jobs/specs/herrig2023.toml --out out/herrig2023 --retry-failed)");
+  riskstep sweep jobs/specs/herrig2023.toml --out out/herrig2023 --retry-failed
+  riskstep sweep jobs/specs/herrig2023.toml --out out/h --shard 3/16   # one array task
+  riskstep sweep jobs/specs/herrig2023.toml --out out/h --merge-only)");
   command->add_option("spec", options->spec_path, "Sweep spec (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -36,6 +39,14 @@ Examples:
                    "fixed.NAME, grid.NAME or NAME (grid lists: a,b,c or 0-9)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
+  command
+      ->add_option("--shard", options->shard,
+                   "Run only shard i of n (0 <= i < n): the tasks at positions i, i+n, ... of "
+                   "the id-sorted list, for a Slurm job array; writes no results.h5")
+      ->type_name("i/n");
+  command->add_flag("--merge-only", options->merge_only,
+                    "Run nothing: merge the task files in DIR into results.h5 (after the shards); "
+                    "exit 1 when tasks are missing or failed");
   command->add_flag("--force", options->force,
                     "Run into an output directory made from a different sweep");
   command->add_flag(

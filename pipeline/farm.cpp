@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "pipeline/mpi_wait.h"
+#include "pipeline/stop_signal.h"
 
 namespace riskstep {
 
@@ -39,6 +40,14 @@ struct Ledger {
     ++counts.done;
     if (!ok) ++counts.failed;
   }
+  // A stop request: what has not started stays undone. Returns true if tasks were dropped.
+  bool drop_queue() {
+    std::lock_guard<std::mutex> lock(mutex);
+    const bool dropped = !queue.empty();
+    queue.clear();
+    if (dropped) counts.stopped = true;
+    return dropped;
+  }
   FarmCounts snapshot() {
     std::lock_guard<std::mutex> lock(mutex);
     return counts;
@@ -57,6 +66,7 @@ void coordinate(MPI_Comm comm, int workers, Ledger& ledger, const FarmOptions& o
                 const std::function<bool()>& local_running) {
   auto pause = std::chrono::microseconds(10);
   while (workers > 0 || local_running()) {
+    if (stop_requested()) ledger.drop_queue();
     int arrived = 0;
     MPI_Status status;
     if (workers > 0) MPI_Iprobe(MPI_ANY_SOURCE, kTagReport, comm, &arrived, &status);
@@ -114,6 +124,7 @@ FarmCounts run_single_rank_phase(MPI_Comm comm, const std::vector<size_t>& tasks
     for (int64_t index = ledger.next(); index != kStop; index = ledger.next()) {
       ledger.finished(runner(static_cast<size_t>(index), slot));
       report_progress(options, ledger);
+      if (stop_requested()) ledger.drop_queue();
     }
     return ledger.snapshot();
   }
@@ -156,8 +167,15 @@ FarmCounts run_group_phase(MPI_Comm comm, int group_size, const std::vector<size
 
   if (!coordinated) {
     if (group != MPI_COMM_NULL) {
-      for (size_t index : tasks) {
-        const bool ok = runner(index, slot);
+      for (size_t position = 0; position < tasks.size(); ++position) {
+        // The group's rank 0 decides, so all members stop before the same task.
+        int stop = stop_requested() ? 1 : 0;
+        MPI_Bcast(&stop, 1, MPI_INT, 0, group);
+        if (stop) {
+          counts.stopped = true;
+          break;
+        }
+        const bool ok = runner(tasks[position], slot);
         if (rank == 0) {
           ++counts.done;
           if (!ok) ++counts.failed;
@@ -208,6 +226,12 @@ FarmCounts run_farm(MPI_Comm comm, const std::vector<int>& ranks_needed,
 
   FarmCounts total;
   for (int group_size : group_sizes) {
+    int stop = rank == 0 && (total.stopped || stop_requested()) ? 1 : 0;
+    broadcast_patiently(&stop, 1, MPI_INT, 0, comm);
+    if (stop) {
+      total.stopped = rank == 0;
+      break;
+    }
     std::vector<size_t> phase;
     for (uint64_t index : order)
       if (std::max(ranks_needed[index], 1) == group_size) phase.push_back(index);
@@ -222,6 +246,7 @@ FarmCounts run_farm(MPI_Comm comm, const std::vector<int>& ranks_needed,
                                   : run_group_phase(comm, group_size, phase, runner, phase_options);
     total.done += counts.done;
     total.failed += counts.failed;
+    total.stopped = total.stopped || counts.stopped;
     barrier_patiently(comm);  // a phase's groups are gone before the next phase's split
   }
   return total;

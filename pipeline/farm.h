@@ -36,8 +36,10 @@ struct FarmOptions {
 struct FarmCounts {
   size_t done = 0;  // finished, ok or failed
   size_t failed = 0;
+  bool stopped = false;  // a stop was requested (pipeline/stop_signal.h) and tasks were left
 };
 
+// Once stop_requested() (SIGUSR1) holds on rank 0, no new task starts; running ones finish.
 // `ranks_needed[i]` is task i's group size (same vector on every rank); `pending` the indices to
 // run (read on rank 0 only). Collective over `comm`. Throws std::invalid_argument before any work
 // if a task needs more ranks than `comm` has. Returns the counts on rank 0 (zeros elsewhere).

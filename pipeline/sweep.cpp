@@ -15,6 +15,8 @@
 #include "pipeline/mpi_wait.h"
 #include "pipeline/progress.h"
 #include "pipeline/result_store.h"
+#include "pipeline/shard.h"
+#include "pipeline/stop_signal.h"
 #include "pipeline/sweep_directory.h"
 #include "pipeline/sweep_spec.h"
 
@@ -54,6 +56,7 @@ struct Plan {
   SweepSpec spec;
   std::vector<Task> tasks;
   std::string out_dir;
+  std::vector<size_t> selected;  // the tasks this run is responsible for (a shard, or all)
 };
 
 Plan make_plan(const SweepOptions& options, const JobRegistry& registry, int world_size) {
@@ -82,6 +85,13 @@ Plan make_plan(const SweepOptions& options, const JobRegistry& registry, int wor
                     std::to_string(plan.spec.ranks_per_task) + " but the sweep runs on " +
                     std::to_string(world_size) + " rank(s): start it with mpirun -np " +
                     std::to_string(plan.spec.ranks_per_task) + " or more");
+  if (options.merge_only && !options.shard.empty())
+    throw SpecError("--merge-only and --shard exclude each other (the merge covers every shard)");
+  if (options.shard.empty()) {
+    for (size_t i = 0; i < plan.tasks.size(); ++i) plan.selected.push_back(i);
+  } else {
+    plan.selected = shard_task_indices(plan.tasks, parse_shard(options.shard));
+  }
   plan.out_dir = options.out_dir.empty() ? plan.spec.out : options.out_dir;
   if (plan.out_dir.empty())
     throw SpecError(plan.spec.source + ": no output directory: give --out DIR or out = \"...\"");
@@ -91,7 +101,7 @@ Plan make_plan(const SweepOptions& options, const JobRegistry& registry, int wor
 void print_listing(std::ostream& out, const Plan& plan,
                    const std::vector<std::optional<TaskRecord>>& on_disk) {
   size_t done = 0, failed = 0;
-  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+  for (size_t i : plan.selected) {
     const char* state = "pending";
     if (on_disk[i]) {
       state = on_disk[i]->status == "ok" ? "done" : "failed";
@@ -99,8 +109,8 @@ void print_listing(std::ostream& out, const Plan& plan,
     }
     out << plan.tasks[i].id << "  " << state << "  " << describe(plan.tasks[i]) << "\n";
   }
-  out << plan.tasks.size() << " tasks (" << done << " done, " << failed << " failed, "
-      << plan.tasks.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
+  out << plan.selected.size() << " tasks (" << done << " done, " << failed << " failed, "
+      << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
 }
 
 }  // namespace
@@ -157,10 +167,11 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
         on_disk = scan_task_files(dir, plan.tasks);
         print_listing(out, plan, on_disk);
       } else {
-        prepare_sweep_directory(dir, plan.spec, plan.tasks, options.force);
+        prepare_sweep_directory(dir, plan.spec, plan.tasks, options.force, options.shard.empty());
         on_disk = scan_task_files(dir, plan.tasks);
-        for (size_t i = 0; i < plan.tasks.size(); ++i) {
-          const bool redo = !on_disk[i] || (options.retry_failed && on_disk[i]->status != "ok");
+        for (size_t i : plan.selected) {
+          const bool redo = !options.merge_only &&
+                            (!on_disk[i] || (options.retry_failed && on_disk[i]->status != "ok"));
           if (redo) {
             pending.push_back(i);
             on_disk[i].reset();
@@ -181,6 +192,7 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   RunMetadata metadata = collect_run_metadata(plan.spec.text, size);
   metadata.spec_overrides = join_lines(options.overrides);
   std::unique_ptr<Job> job = registry.make(plan.spec.kind);
+  StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
   InterruptGuard interrupt_guard(rank == 0
                                      ? "riskstep sweep: interrupted; finished tasks are kept in " +
                                            dir + "/tasks; run the same command again to resume"
@@ -332,8 +344,12 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   if (rank == 0) {
     std::vector<TaskRecord> records;
     std::vector<const TaskRecord*> failures;
-    size_t missing = 0;
-    for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    size_t missing = 0, run_now = 0;
+    for (size_t i : pending) {
+      on_disk[i] = read_task_file(task_file_path(dir, plan.tasks[i].id));
+      if (on_disk[i]) ++run_now;
+    }
+    for (size_t i : plan.selected) {
       if (!on_disk[i]) on_disk[i] = read_task_file(task_file_path(dir, plan.tasks[i].id));
       if (on_disk[i])
         records.push_back(*on_disk[i]);
@@ -342,26 +358,44 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
     }
     for (const auto& record : records)
       if (record.status != "ok") failures.push_back(&record);
-    const std::string results = (std::filesystem::path(dir) / "results.h5").string();
-    try {
-      CriticalWrite critical;
-      write_results_file(results, metadata, records);
-    } catch (const std::exception& error) {
-      err << "riskstep sweep: " << error.what() << "\n";
-      status = 1;
+    const bool sharded = !options.shard.empty();
+    std::string written = (std::filesystem::path(dir) / "results.h5").string();
+    if (sharded) {
+      written =
+          (std::filesystem::path(dir) / "tasks").string() + " (merge the shards with --merge-only)";
+    } else {
+      try {
+        CriticalWrite critical;
+        write_results_file(written, metadata, records);
+      } catch (const std::exception& error) {
+        err << "riskstep sweep: " << error.what() << "\n";
+        status = 1;
+      }
     }
-    out << "sweep: " << plan.tasks.size() << " tasks: " << records.size() - failures.size()
-        << " ok, " << failures.size() << " failed";
+    out << "sweep: " << (sharded ? "shard " + options.shard + ": " : std::string())
+        << plan.selected.size() << " tasks: " << records.size() - failures.size() << " ok, "
+        << failures.size() << " failed";
     if (missing) out << ", " << missing << " missing";
-    out << " (" << pending.size() << " run now, " << plan.tasks.size() - pending.size()
-        << " already done) -> " << results << "\n";
+    out << " (" << run_now << " run now, " << plan.selected.size() - pending.size()
+        << " already done) -> " << written << "\n";
     for (size_t f = 0; f < failures.size() && f < kFailuresListed; ++f)
       out << "  failed " << failures[f]->task.id << " (" << describe(failures[f]->task)
           << "): " << failures[f]->error << "\n";
     if (failures.size() > kFailuresListed)
-      out << "  ... and " << failures.size() - kFailuresListed << " more (see " << results << ")\n";
+      out << "  ... and " << failures.size() - kFailuresListed << " more\n";
     if (!failures.empty()) out << "rerun with --retry-failed to run only the failed tasks\n";
+    if (missing && options.merge_only) {
+      size_t listed = 0;
+      for (size_t i : plan.selected)
+        if (!on_disk[i] && listed++ < kFailuresListed)
+          out << "  missing " << plan.tasks[i].id << " (" << describe(plan.tasks[i]) << ")\n";
+    }
     if (!failures.empty() || missing) status = 1;
+    if (unit_counts.stopped && missing) {
+      out << "stopped on request (SIGUSR1): " << missing
+          << " tasks not run; run the same command again to continue\n";
+      status = kStoppedEarlyStatus;
+    }
     out.flush();
   }
   return broadcast_int(status, comm);

@@ -18,13 +18,16 @@ struct SweepOptions {
   bool dry_run = false;                // list the tasks (with their state in out_dir) and stop
   bool retry_failed = false;      // rerun tasks whose file says failed (a normal rerun skips them)
   bool force = false;             // reuse an out_dir made from a different sweep
+  std::string shard;              // "i/n": run only shard i of n (pipeline/shard.h); no results.h5
+  bool merge_only = false;        // run nothing: merge the task files into results.h5
   bool progress = true;           // progress line on stderr (rank 0)
   bool coordinator_works = true;  // see FarmOptions
 };
 
 // Collective over `comm`. Returns the exit status on every rank: 0 all tasks ok, 1 some task
-// failed, 2 bad input (spec, parameters, output directory). Messages go to `out` (listing and
-// summary) and `err` (errors), from rank 0 only.
+// failed (or, with merge_only, is missing), 2 bad input (spec, parameters, output directory),
+// kStoppedEarlyStatus (3, pipeline/stop_signal.h) when SIGUSR1 stopped it before every task ran.
+// Messages go to `out` (listing and summary) and `err` (errors), from rank 0 only.
 int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
               std::ostream& out, std::ostream& err);
 

@@ -1,5 +1,6 @@
 #include "pipeline/sweep_directory.h"
 
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -18,7 +19,10 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".tmp";
+  // Unique per writer: array shards on several hosts may write the same file at once.
+  char host[64] = {};
+  gethostname(host, sizeof host - 1);
+  const fs::path temporary = path.string() + ".tmp." + host + "." + std::to_string(getpid());
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     file << text;
@@ -43,7 +47,7 @@ std::string sweep_fingerprint(const std::vector<Task>& tasks) {
 }
 
 void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
-                             const std::vector<Task>& tasks, bool force) {
+                             const std::vector<Task>& tasks, bool force, bool remove_temporaries) {
   const fs::path root(dir);
   std::error_code error;
   fs::create_directories(root / "tasks", error);
@@ -77,7 +81,8 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                          {"overrides", spec.overrides}};
   write_text_atomically(manifest, json.dump(2) + "\n");
 
-  // Temporaries are only ever left by a killed writer; no live run shares this directory.
+  if (!remove_temporaries) return;
+  // Temporaries are only ever left by a killed writer when no other run shares this directory.
   for (const auto& entry : fs::directory_iterator(root / "tasks", error)) {
     const std::string name = entry.path().filename().string();
     if (name.find(".h5.tmp.") != std::string::npos) fs::remove(entry.path(), error);

@@ -14,10 +14,11 @@ namespace riskstep {
 std::string sweep_fingerprint(const std::vector<Task>& tasks);
 
 // Creates DIR and DIR/tasks; throws std::runtime_error (one line) when DIR holds a different
-// sweep and !force. Then writes spec.toml and sweep.json and removes temporaries left by a killed
-// run.
+// sweep and !force. Then writes spec.toml and sweep.json (safe with concurrent array shards) and,
+// if `remove_temporaries`, deletes temporaries left by a killed run (never while other shards may
+// be writing into DIR).
 void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
-                             const std::vector<Task>& tasks, bool force);
+                             const std::vector<Task>& tasks, bool force, bool remove_temporaries);
 
 // What is on disk for each task (same order): a record when its file is complete and belongs to
 // this task (same id and seed), else nullopt (missing, partial, unreadable or stale).

@@ -52,4 +52,28 @@ $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep
 grep "sweep: 40 tasks" "$WORK/second.txt"
 grep -q "($((40 - BEFORE)) run now, $BEFORE already done)" "$WORK/second.txt" ||
   fail "resume did not skip the $BEFORE finished tasks"
+
+echo "== SIGUSR1 (time limit near): no new task, running ones finish, exit status 3"
+export RISKSTEP_AS_SWEEP="$SPEC $WORK/usr1"
+setsid $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+  > "$WORK/usr1.txt" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do
+  [ "$(ls "$WORK/usr1/tasks" 2>/dev/null | grep -c '\.h5$')" -ge 8 ] && break
+  sleep 0.05
+done
+kill -USR1 "$PID"  # mpirun passes USR1 on to every rank
+for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$PID" 2>/dev/null && { kill -9 $(ps -o pid= -s "$PID"); fail "still running after USR1"; }
+wait "$PID"
+grep -q "sweep exit status 3" "$WORK/usr1.txt" || { cat "$WORK/usr1.txt"; fail "USR1 did not give status 3"; }
+grep -q "stopped on request (SIGUSR1)" "$WORK/usr1.txt" || fail "no stop message"
+[ -e "$WORK/usr1/results.h5" ] || fail "a stopped sweep writes what is done into results.h5"
+ls "$WORK/usr1/tasks" | grep -q tmp && fail "temporaries left after USR1"
+N=$(ls "$WORK/usr1/tasks" | grep -c '\.h5$')
+echo "stopped with $N of 40 task files"
+$MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+  > "$WORK/usr1-second.txt" 2>&1 || { cat "$WORK/usr1-second.txt"; fail "resume after USR1 failed"; }
+grep -q "($((40 - N)) run now, $N already done)" "$WORK/usr1-second.txt" ||
+  fail "resume after USR1 did not skip the $N finished tasks"
 echo "PASS"

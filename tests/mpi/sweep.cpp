@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "pipeline/result_store.h"
+#include "pipeline/stop_signal.h"
 #include "toy_job.h"
 
 namespace riskstep {
@@ -336,6 +337,89 @@ TEST(sweep, BatchedTasksRunTogetherAndFailAlone) {
               std::get<std::string>(r.task.params.at("model")) == "garch" ? "failed" : "ok");
 }
 
+TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  ASSERT_EQ(sweep(MPI_COMM_WORLD, spec, dir + "/direct").status, 0);
+  size_t run = 0;
+  for (int shard = 0; shard < 3; ++shard) {
+    SweepOptions options;
+    options.spec_path = spec;
+    options.out_dir = dir + "/sharded";
+    options.shard = std::to_string(shard) + "/3";
+    options.progress = false;
+    std::ostringstream out, err;
+    EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), out, err), 0)
+        << err.str();
+    if (world_rank() == 0) {
+      EXPECT_NE(out.str().find("sweep: shard " + options.shard + ": 4 tasks: 4 ok"),
+                std::string::npos)
+          << out.str();
+      run += 4;
+    }
+    // A shard writes no results.h5: the merge does.
+    if (world_rank() == 0 && shard <= 1) {  // (before the partial merge below)
+      EXPECT_FALSE(fs::exists(dir + "/sharded/results.h5"));
+    }
+    if (shard == 1) {  // merging before the last shard ran reports what is missing
+      SweepOptions merge = options;
+      merge.shard.clear();
+      merge.merge_only = true;
+      std::ostringstream merge_out, merge_err;
+      EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, testing::toy_registry(), merge_out, merge_err), 1);
+      if (world_rank() == 0) {
+        EXPECT_NE(merge_out.str().find("8 ok, 0 failed, 4 missing"), std::string::npos)
+            << merge_out.str();
+        EXPECT_NE(merge_out.str().find("  missing "), std::string::npos) << merge_out.str();
+      }
+    }
+  }
+  SweepOptions merge;
+  merge.spec_path = spec;
+  merge.out_dir = dir + "/sharded";
+  merge.merge_only = true;
+  merge.progress = false;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, testing::toy_registry(), out, err), 0) << out.str();
+  if (world_rank() != 0) return;
+  EXPECT_EQ(run, 12u);
+  EXPECT_NE(out.str().find("12 ok, 0 failed (0 run now, 12 already done)"), std::string::npos)
+      << out.str();
+  const auto direct = read_results_file(dir + "/direct/results.h5");
+  const auto sharded = read_results_file(dir + "/sharded/results.h5");
+  ASSERT_EQ(direct.size(), sharded.size());
+  for (size_t i = 0; i < direct.size(); ++i) {
+    EXPECT_EQ(direct[i].task.id, sharded[i].task.id);
+    expect_same_computation(direct[i], sharded[i]);
+  }
+}
+
+TEST(sweep, StopRequestFinishesTheRunningTaskAndExitsThree) {
+  const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
+  const std::string spec = write_spec(dir, "grid.toml", kGridSpec);
+  if (world_rank() != 0) return;  // a 1-rank sweep: the stop request comes from inside a task
+  const std::string log = dir + "/runs.log";
+  // Tasks run in spec order on one rank: hs calm, hs covid, garch calm, ... The stop request
+  // arrives while "garch" runs: it and the tasks before it finish, nothing else starts.
+  const Outcome stopped =
+      sweep(MPI_COMM_SELF, spec, dir + "/out", {"stop_if=garch", "log_file=" + log});
+  clear_stop_request();
+  EXPECT_EQ(stopped.status, kStoppedEarlyStatus) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.out.find("stopped on request (SIGUSR1): 9 tasks not run"), std::string::npos)
+      << stopped.out;
+  EXPECT_EQ(log_lines(log).size(), 3u);
+  EXPECT_EQ(read_results_file(dir + "/out/results.h5").size(), 3u);  // what is done is merged
+  const Outcome resumed =
+      sweep(MPI_COMM_SELF, spec, dir + "/out", {"stop_if=none", "log_file=" + log});
+  EXPECT_EQ(resumed.status, 2);  // a different --set is a different sweep: refused
+  const Outcome again =
+      sweep(MPI_COMM_SELF, spec, dir + "/out", {"stop_if=garch", "log_file=" + log});
+  clear_stop_request();
+  // garch covid requests a stop again after it ran; the rest of the grid runs next time.
+  EXPECT_EQ(again.status, kStoppedEarlyStatus) << again.out;
+  EXPECT_EQ(log_lines(log).size(), 4u);
+}
+
 // Not run by ctest (its suite name does not start with "sweep"): the e2e script
 // tests/e2e/sweep_resume.sh starts `mpirun -np 2 riskstep_mpi_tests --gtest_filter=AsSweep.Run`
 // with RISKSTEP_AS_SWEEP="SPEC OUT [--set k=v]..." to use this binary as a sweep program with the
@@ -354,6 +438,7 @@ TEST(AsSweep, Run) {
   }
   const int status =
       run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), std::cout, std::cerr);
+  if (status != 0 && world_rank() == 0) std::cout << "sweep exit status " << status << std::endl;
   EXPECT_EQ(status, 0);
 }
 

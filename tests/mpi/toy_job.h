@@ -15,6 +15,7 @@
 
 #include "pipeline/communicator.h"
 #include "pipeline/job.h"
+#include "pipeline/stop_signal.h"
 #include "test_data.h"
 
 namespace riskstep::testing {
@@ -29,7 +30,8 @@ inline uint64_t splitmix64(uint64_t& state) {
 // Parameters (all optional): model (string; "invalid" fails validation), work_ms (sleep),
 // fail_if (a model name that throws while `fail_flag_file` exists, or always when no flag file
 // is given), nan_if (a model name whose result holds a NaN), log_file (one "<id>" line appended
-// per finished run, or $RISKSTEP_TOY_LOG: proves what was recomputed).
+// per finished run, or $RISKSTEP_TOY_LOG: proves what was recomputed), stop_if (a model name
+// that requests a clean stop, as SIGUSR1 would).
 class ToyJob : public Job {
  public:
   void validate(const Task& task) const override {
@@ -54,6 +56,8 @@ class ToyJob : public Job {
     const std::string model = param_string_or(task, "model", "none");
     const int64_t work_ms = param_int_or(task, "work_ms", 0);
     if (work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(work_ms));
+    // As if SIGUSR1 (time limit near) arrived while this task ran.
+    if (model == param_string_or(task, "stop_if", "")) request_stop();
     if (model == param_string_or(task, "fail_if", "")) {
       const std::string flag = param_string_or(task, "fail_flag_file", "");
       if (flag.empty() || std::filesystem::exists(flag))
