@@ -29,8 +29,7 @@ InitialVariance garch_start(const Task& task) {
   const std::string start = param_string_or(task, "garch_start", "study");
   if (start == "study") return InitialVariance::mean_square;
   if (start == "fgarch") return InitialVariance::fgarch;
-  throw std::invalid_argument("task " + task.id + ": garch_start '" + start +
-                              "' is not one of study, fgarch");
+  throw std::invalid_argument("garch_start '" + start + "' is not one of study, fgarch");
 }
 
 VarForecast forecast_classical(const std::string& model, const ReturnSeries& series,
@@ -206,13 +205,13 @@ Result network_result(const Task& task, const BacktestInput& input, const MdnMem
 void BacktestVarJob::validate(const Task& task) const {
   const std::string model = param_string(task, "model");
   if (!kClassicalModels.count(model) && !kNetworkModels.count(model))
-    throw std::invalid_argument("task " + task.id + ": model '" + model +
+    throw std::invalid_argument("model '" + model +
                                 "' is not one of hs, cmm, garch, mdn2, mdn2reg, mdn3");
   param_string(task, "index");
   parse_period(param_string(task, "period"));
   task_levels(task);
   if (param_int_or(task, "window", 251) < 2)
-    throw std::invalid_argument("task " + task.id + ": window must be at least 2");
+    throw std::invalid_argument("window must be at least 2");
   if (task.params.count("garch_dist")) garch_distribution(task);
   garch_start(task);
   if (is_network_model(model)) task_architecture(task);
