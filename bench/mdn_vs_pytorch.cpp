@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,7 +27,9 @@ namespace {
 
 using namespace riskstep;
 
-const std::string kData = "/work/shared/data/herrig2023/prices/";
+// CMake compiles with absolute paths: the thesis prices sit in ../shared beside the source tree.
+const std::string kData = std::filesystem::path(__FILE__).parent_path().parent_path().string() +
+                          "/../shared/data/herrig2023/prices/";
 
 struct Args {
   int epochs = 20, seeds = 10, python_seeds = 2, threads = 1, shard = 0, shards = 1;

@@ -25,6 +25,9 @@ class BacktestVarJob : public Job {
   std::string batch_key(const Task& task) const override;
   std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
                                      const TaskContext& context) override;
+  // Seconds on one core, roughly, so a sweep starts the network ensembles before the fast
+  // classical models.
+  double relative_cost(const Task& task) const override;
 };
 
 bool is_network_model(const std::string& model);

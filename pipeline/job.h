@@ -41,6 +41,9 @@ class Job {
   // One outcome per task, in order; the default runs them one by one.
   virtual std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
                                              const TaskContext& context);
+  // A rough expected cost in any unit, used only to order work: a sweep hands out the costliest
+  // work units first, so cheap ones fill the end and ranks finish together. Never affects results.
+  virtual double relative_cost(const Task& /*task*/) const { return 1.0; }
 };
 
 using JobFactory = std::function<std::unique_ptr<Job>()>;

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -325,11 +326,18 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   };
 
   std::vector<int> ranks_needed;
+  std::vector<double> unit_costs;
   std::vector<size_t> all_units(units.size());
   for (size_t u = 0; u < units.size(); ++u) {
     ranks_needed.push_back(plan.tasks[units[u].front()].ranks);
+    double cost = 0.0;
+    for (size_t index : units[u]) cost += job->relative_cost(plan.tasks[index]);
+    unit_costs.push_back(cost);
     all_units[u] = u;
   }
+  // Longest first: with dynamic scheduling the last units decide when the last rank finishes.
+  std::stable_sort(all_units.begin(), all_units.end(),
+                   [&](size_t a, size_t b) { return unit_costs[a] > unit_costs[b]; });
   std::optional<ProgressLine> progress;
   FarmOptions farm_options;
   farm_options.coordinator_works = options.coordinator_works;

@@ -337,6 +337,32 @@ TEST(sweep, BatchedTasksRunTogetherAndFailAlone) {
               std::get<std::string>(r.task.params.at("model")) == "garch" ? "failed" : "ok");
 }
 
+TEST(sweep, CostlierWorkUnitsStartFirst) {
+  // One rank runs the units one after another, so its log shows the order they were handed out.
+  const std::string dir = testing::scratch_dir();
+  std::ofstream(dir + "/costs.toml") << R"(kind = "toy"
+[grid]
+cost = [1, 8, 0.5, 3, 8.5]
+model = ["a", "b"]
+)";
+  auto costs_in_run_order = [&](const std::string& name, std::vector<std::string> overrides) {
+    overrides.push_back("log_file=" + dir + "/" + name + ".log");
+    const Outcome outcome = sweep(MPI_COMM_SELF, dir + "/costs.toml", dir + "/" + name, overrides);
+    EXPECT_EQ(outcome.status, 0) << outcome.err;
+    std::map<std::string, double> cost_of_id;
+    for (const auto& record : read_results_file(dir + "/" + name + "/results.h5"))
+      cost_of_id[record.task.id] = param_double(record.task, "cost");
+    std::vector<double> order;
+    for (const auto& line : log_lines(dir + "/" + name + ".log"))
+      if (line.rfind("batch ", 0) != 0) order.push_back(cost_of_id.at(line));
+    return order;
+  };
+  const std::vector<double> costliest_first = {8.5, 8.5, 8, 8, 3, 3, 1, 1, 0.5, 0.5};
+  EXPECT_EQ(costs_in_run_order("alone", {}), costliest_first);
+  // Batched by cost: five units of two tasks, each unit costs the sum of its tasks.
+  EXPECT_EQ(costs_in_run_order("batched", {"batch_by=cost"}), costliest_first);
+}
+
 TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::string spec = write_spec(dir, "grid.toml", kGridSpec);

@@ -31,7 +31,7 @@ inline uint64_t splitmix64(uint64_t& state) {
 // fail_if (a model name that throws while `fail_flag_file` exists, or always when no flag file
 // is given), nan_if (a model name whose result holds a NaN), log_file (one "<id>" line appended
 // per finished run, or $RISKSTEP_TOY_LOG: proves what was recomputed), stop_if (a model name
-// that requests a clean stop, as SIGUSR1 would).
+// that requests a clean stop, as SIGUSR1 would), cost (relative_cost).
 class ToyJob : public Job {
  public:
   void validate(const Task& task) const override {
@@ -44,6 +44,11 @@ class ToyJob : public Job {
   std::string batch_key(const Task& task) const override {
     const std::string by = param_string_or(task, "batch_by", "");
     return by.empty() ? "" : param_to_string(param(task, by));
+  }
+
+  // cost (a number, default 1): the sweep should start costlier tasks first.
+  double relative_cost(const Task& task) const override {
+    return param_double_or(task, "cost", 1.0);
   }
 
   std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
