@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "jobs/var_table.h"
+#include "jobs/study_table.h"
 #include "pipeline/result_store.h"
 #include "pipeline/summary_table.h"
 
@@ -33,7 +33,7 @@ int run_aggregate(const AggregateOptions& options) {
       std::cerr << "riskstep aggregate: no finished tasks in the given results\n";
       return 1;
     }
-    print_var_table(std::cout, summary, VarTableOptions{options.csv, options.group_by});
+    print_study_tables(std::cout, summary, StudyTableOptions{options.csv, options.group_by});
   } catch (const std::exception& error) {
     std::cerr << "riskstep aggregate: " << error.what() << "\n";
     return 2;
@@ -45,12 +45,14 @@ int run_aggregate(const AggregateOptions& options) {
 
 void add_aggregate_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<AggregateOptions>();
-  CLI::App* command = app.add_subcommand("aggregate", "Print the study table of finished results");
+  CLI::App* command = app.add_subcommand(
+      "aggregate", "Print the study table of finished results (one per job kind)");
   command->footer(
       "Examples:\n"
       "  riskstep aggregate out/herrig2023            (a sweep directory: reads results.h5)\n"
       "  riskstep aggregate gspc.h5 ftse.h5 --csv > table.csv\n"
-      "  riskstep aggregate out/herrig2023 --by model,level");
+      "  riskstep aggregate out/herrig2023 --by model,level\n"
+      "  riskstep aggregate out/stepnet_fmnist          (StepNet: accuracy and NSI per attention)");
   command->add_option("inputs", options->inputs, "Results files or sweep directories")->required();
   command->add_option("--by", options->group_by, "Group by these summary columns")->delimiter(',');
   command->add_flag("--csv", options->csv, "CSV instead of Markdown");

@@ -37,6 +37,20 @@ const Column& Table::column(const std::string& name) const {
   throw std::out_of_range("table has no column '" + name + "'");
 }
 
+Table Table::rows_at(const std::vector<size_t>& rows) const {
+  Table selected;
+  selected.names = names;
+  for (const Column& column : columns)
+    selected.columns.push_back(std::visit(
+        [&](const auto& values) -> Column {
+          std::decay_t<decltype(values)> picked;
+          for (size_t row : rows) picked.push_back(values.at(row));
+          return picked;
+        },
+        column));
+  return selected;
+}
+
 void Table::append_rows(const Table& other) {
   if (other.names.empty()) return;
   if (names.empty()) {

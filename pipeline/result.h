@@ -24,7 +24,8 @@ struct Table {
   size_t rows() const;
   const Column& column(const std::string& name) const;  // throws std::out_of_range if absent
   bool has(const std::string& name) const;
-  void append_rows(const Table& other);  // same names and column types, else throws
+  void append_rows(const Table& other);                  // same names and column types, else throws
+  Table rows_at(const std::vector<size_t>& rows) const;  // those rows, in that order
 };
 
 // Row-major rows x cols block of doubles (e.g. per-day mixture parameters).

@@ -1,0 +1,49 @@
+#include "jobs/study_table.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "jobs/stepnet_table.h"
+#include "jobs/var_table.h"
+#include "pipeline/aggregate.h"
+#include "pipeline/table_format.h"
+
+namespace riskstep {
+
+Table study_table(const std::string& kind, const Table& summary,
+                  const std::vector<std::string>& group_by) {
+  if (kind == "backtest_var") return var_table(summary, VarTableOptions{false, group_by});
+  if (kind == "train_stepnet") return stepnet_table(summary, group_by);
+  const std::vector<std::string> by =
+      group_by.empty() ? std::vector<std::string>{"kind"} : group_by;
+  for (const auto& name : by)
+    if (!summary.has(name))
+      throw std::invalid_argument("--by: the summary has no column '" + name + "'");
+  return aggregate_table(summary, by, {{"task_id", Reducer::count, "tasks"}});
+}
+
+void print_study_tables(std::ostream& out, const Table& summary, const StudyTableOptions& options) {
+  const auto& kinds = std::get<std::vector<std::string>>(summary.column("kind"));
+  std::vector<std::string> order;
+  for (const auto& kind : kinds)
+    if (std::find(order.begin(), order.end(), kind) == order.end()) order.push_back(kind);
+  if (options.csv && order.size() > 1) {
+    std::string names;
+    for (const auto& kind : order) names += (names.empty() ? "" : ", ") + kind;
+    throw std::invalid_argument("--csv prints one job kind at a time; these results hold " + names);
+  }
+  for (const auto& kind : order) {
+    std::vector<size_t> rows;
+    for (size_t row = 0; row < kinds.size(); ++row)
+      if (kinds[row] == kind) rows.push_back(row);
+    const Table table = study_table(kind, summary.rows_at(rows), options.group_by);
+    if (options.csv) {
+      write_csv(out, table);
+      continue;
+    }
+    if (order.size() > 1) out << (kind == order.front() ? "" : "\n") << "## " << kind << "\n\n";
+    write_markdown(out, table);
+  }
+}
+
+}  // namespace riskstep
