@@ -1,7 +1,6 @@
 #include "jobs/stepnet_table.h"
 
 #include <cmath>
-#include <stdexcept>
 
 #include "pipeline/aggregate.h"
 
@@ -10,14 +9,10 @@ namespace riskstep {
 Table stepnet_table(const Table& summary, const std::vector<std::string>& group_by) {
   std::vector<std::string> by = group_by;
   if (by.empty()) by = {"dataset", "depth", "attention"};
-  for (const auto& name : by)
-    if (!summary.has(name))
-      throw std::invalid_argument("--by: the summary has no column '" + name + "'");
-  for (const char* name :
-       {"parameter_count", "final_test_accuracy", "nsi_mean", "images_per_second"})
-    if (!summary.has(name))
-      throw std::invalid_argument(std::string("not a StepNet training summary: no column '") +
-                                  name + "'");
+  require_columns(summary, by, "--by: the summary");
+  require_columns(summary,
+                  {"parameter_count", "final_test_accuracy", "nsi_mean", "images_per_second"},
+                  "not a StepNet training summary: it");
   Table table = aggregate_table(summary, by,
                                 {{"final_test_accuracy", Reducer::count, "runs"},
                                  {"parameter_count", Reducer::mean, "parameter_count"},

@@ -16,9 +16,7 @@ Table study_table(const std::string& kind, const Table& summary,
   if (kind == "train_stepnet") return stepnet_table(summary, group_by);
   const std::vector<std::string> by =
       group_by.empty() ? std::vector<std::string>{"kind"} : group_by;
-  for (const auto& name : by)
-    if (!summary.has(name))
-      throw std::invalid_argument("--by: the summary has no column '" + name + "'");
+  require_columns(summary, by, "--by: the summary");
   return aggregate_table(summary, by, {{"task_id", Reducer::count, "tasks"}});
 }
 

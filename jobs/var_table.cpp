@@ -8,17 +8,17 @@
 namespace riskstep {
 namespace {
 
-const char* kRequired[] = {"hits",
-                           "hit_rate",
-                           "lr_uc",
-                           "p_uc",
-                           "lr_ind",
-                           "p_ind",
-                           "lr_cc",
-                           "p_cc",
-                           "pass_uc",
-                           "pass_cc",
-                           "volatility_correlation"};
+const std::vector<std::string> kRequired = {"hits",
+                                            "hit_rate",
+                                            "lr_uc",
+                                            "p_uc",
+                                            "lr_ind",
+                                            "p_ind",
+                                            "lr_cc",
+                                            "p_cc",
+                                            "pass_uc",
+                                            "pass_cc",
+                                            "volatility_correlation"};
 
 std::vector<std::string> verdicts(const Column& pass) {
   std::vector<std::string> text;
@@ -69,13 +69,8 @@ Table spread_over_seeds_table(const Table& summary, const std::vector<std::strin
 Table var_table(const Table& summary, const VarTableOptions& options) {
   std::vector<std::string> group_by = options.group_by;
   if (group_by.empty()) group_by = {"index", "period", "model", "level"};
-  for (const auto& name : group_by)
-    if (!summary.has(name))
-      throw std::invalid_argument("--by: the summary has no column '" + name + "'");
-  for (const char* name : kRequired)
-    if (!summary.has(name))
-      throw std::invalid_argument(std::string("not a VaR backtest summary: no column '") + name +
-                                  "'");
+  require_columns(summary, group_by, "--by: the summary");
+  require_columns(summary, kRequired, "not a VaR backtest summary: it");
   const Table counts = aggregate_table(summary, group_by, {{"hits", Reducer::count, "runs"}});
   const bool single = counts.rows() == summary.rows();
   return single ? single_run_table(summary, group_by) : spread_over_seeds_table(summary, group_by);

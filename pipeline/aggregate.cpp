@@ -67,6 +67,12 @@ double reduce(Reducer reducer, const std::vector<double>& values) {
 
 }  // namespace
 
+void require_columns(const Table& table, const std::vector<std::string>& names,
+                     const std::string& what) {
+  for (const auto& name : names)
+    if (!table.has(name)) throw std::invalid_argument(what + " has no column '" + name + "'");
+}
+
 std::string reducer_name(Reducer reducer) {
   switch (reducer) {
     case Reducer::mean:

@@ -28,6 +28,11 @@ struct AggregateSpec {
 std::string reducer_name(Reducer reducer);
 Reducer parse_reducer(const std::string& name);  // throws std::invalid_argument listing the names
 
+// Throws std::invalid_argument "<what> has no column '<name>'" for the first name `table` lacks,
+// so callers check their inputs with one clear line before aggregating.
+void require_columns(const Table& table, const std::vector<std::string>& names,
+                     const std::string& what);
+
 // Throws std::invalid_argument naming a missing column, or a numeric reducer on strings.
 Table aggregate_table(const Table& summary, const std::vector<std::string>& group_by,
                       const std::vector<AggregateSpec>& columns);

@@ -54,7 +54,7 @@ TEST(StepnetTable, ErrorsNameTheColumn) {
   without_nsi.names[7] = "other";
   EXPECT_THROW(
       try { stepnet_table(without_nsi, {}); } catch (const std::invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "not a StepNet training summary: no column 'nsi_mean'");
+        EXPECT_STREQ(e.what(), "not a StepNet training summary: it has no column 'nsi_mean'");
         throw;
       },
       std::invalid_argument);
