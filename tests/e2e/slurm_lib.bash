@@ -99,6 +99,6 @@ direct_run() {
 
 # same_results A B [SLURM_JOB_ID]: task results and summary equal, and B records the Slurm job.
 same_results() {
-  /usr/bin/python3 "$source_dir/tests/e2e/slurm_compare_results.py" "$@" ||
+  /usr/bin/python3 "$source_dir/tests/e2e/compare_results.py" "$@" ||
     slurm_fail "results differ: $1 vs $2"
 }

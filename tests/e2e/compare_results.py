@@ -1,15 +1,15 @@
 """Compare two riskstep results.h5 files task by task, ignoring what may differ between runs
-(wall time, rank, creation time, host, MPI size, Slurm ids). With a job id, also require that
+(wall and training time, rank, creation time, host, MPI size, Slurm ids). With a job id, also require that
 the second file records it as SLURM_JOB_ID or SLURM_ARRAY_JOB_ID somewhere in its root attrs.
 
-usage: slurm_compare_results.py REFERENCE.h5 CANDIDATE.h5 [SLURM_JOB_ID]
+usage: compare_results.py REFERENCE.h5 CANDIDATE.h5 [SLURM_JOB_ID]
 """
 import sys
 
 import h5py
 import numpy as np
 
-RUN_SPECIFIC = {"wall_seconds", "wall seconds", "rank", "created", "created_utc", "host",
+RUN_SPECIFIC = {"wall_seconds", "wall seconds", "train_seconds", "rank", "created", "created_utc", "host",
                 "mpi_size", "slurm", "finished_utc", "started_utc"}
 
 
