@@ -1,6 +1,5 @@
 #include "jobs/study_table.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "jobs/stepnet_table.h"
@@ -22,9 +21,8 @@ Table study_table(const std::string& kind, const Table& summary,
 
 void print_study_tables(std::ostream& out, const Table& summary, const StudyTableOptions& options) {
   const auto& kinds = std::get<std::vector<std::string>>(summary.column("kind"));
-  std::vector<std::string> order;
-  for (const auto& kind : kinds)
-    if (std::find(order.begin(), order.end(), kind) == order.end()) order.push_back(kind);
+  const auto order =  // the distinct kinds, in order of first appearance
+      std::get<std::vector<std::string>>(aggregate_table(summary, {"kind"}, {}).column("kind"));
   if (options.csv && order.size() > 1) {
     std::string names;
     for (const auto& kind : order) names += (names.empty() ? "" : ", ") + kind;

@@ -123,17 +123,12 @@ Table aggregate_table(const Table& summary, const std::vector<std::string>& grou
     members[it->second].push_back(row);
   }
 
-  Table out;
-  for (size_t k = 0; k < group_by.size(); ++k) {
-    Column column = std::visit(
-        [&](const auto& values) -> Column {
-          std::decay_t<decltype(values)> firsts;
-          for (const auto& rows : members) firsts.push_back(values[rows.front()]);
-          return firsts;
-        },
-        *keys[k]);
-    out.add(group_by[k], std::move(column));
-  }
+  // Each group's key columns, taken from its first row.
+  Table key_columns;
+  for (size_t k = 0; k < group_by.size(); ++k) key_columns.add(group_by[k], *keys[k]);
+  std::vector<size_t> first_rows;
+  for (const auto& rows : members) first_rows.push_back(rows.front());
+  Table out = key_columns.rows_at(first_rows);
   for (const auto& spec : columns) {
     const Column& column = summary.column(spec.column);
     const bool strings = std::holds_alternative<std::vector<std::string>>(column);
