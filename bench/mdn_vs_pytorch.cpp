@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "models/market/price_csv.h"
 #include "models/var/mdn/mdn_ensemble.h"
 #include "models/var/mixture_quantile.h"
 #include "models/var/returns.h"
-#include "pipeline/price_csv.h"
 
 namespace {
 

@@ -22,8 +22,8 @@
 #include <memory>
 #include <thread>
 
-#include "jobs/train_stepnet.h"
-#include "pipeline/mpi_communicator.h"
+#include "jobs/train_stepnet/train_stepnet.h"
+#include "pipeline/comm/mpi_communicator.h"
 
 namespace {
 
@@ -34,7 +34,7 @@ struct Measurement {
 
 Measurement measure(const riskstep::TrainSettings& settings, riskstep::Communicator& group) {
   const riskstep::TrainingRun run =
-      riskstep::run_training(settings, 1, "bench", &group, riskstep::TrainControl{});
+      riskstep::run_training(settings, 1, &group, riskstep::TrainControl{});
   const auto& history = run.result.tables.at("history");
   Measurement m;
   m.images_per_second = std::get<std::vector<double>>(history.column("images_per_second")).back();

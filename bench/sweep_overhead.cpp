@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/farm.h"
-#include "pipeline/mpi_wait.h"
-#include "pipeline/sweep.h"
+#include "pipeline/comm/mpi_wait.h"
+#include "pipeline/engine/farm.h"
+#include "pipeline/engine/sweep.h"
 
 namespace {
 
@@ -48,7 +48,8 @@ class BenchJob : public riskstep::Job {
  public:
   riskstep::Result run(const riskstep::Task& task, const riskstep::TaskContext&) override {
     riskstep::Result result;
-    const double work = riskstep::param_double_or(task, "work_ms", 0);
+    const auto setting = task.params.find("work_ms");
+    const double work = setting == task.params.end() ? 0.0 : std::get<double>(setting->second);
     result.columns["x"] = std::vector<double>{work > 0 ? spin(work) : 1.0, 2.0};
     result.summary.add("x", std::vector<double>{1.0});
     return result;
@@ -87,7 +88,12 @@ double sweep_seconds(MPI_Comm comm, const std::string& dir, size_t n, double wor
   }
   MPI_Barrier(comm);
   riskstep::JobRegistry registry;
-  registry.add("bench", [] { return std::make_unique<BenchJob>(); });
+  riskstep::JobKind bench;
+  bench.name = "bench";
+  bench.make = [] { return std::make_unique<BenchJob>(); };
+  bench.settings.add({"work_ms", 0.0, riskstep::SettingRole::identity, "CPU work per task", {}})
+      .add({"i", int64_t{0}, riskstep::SettingRole::identity, "task index", {}});
+  registry.add(std::move(bench));
   riskstep::SweepOptions options;
   options.spec_path = spec;
   options.out_dir = dir + "/out";

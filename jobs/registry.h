@@ -1,6 +1,6 @@
 #pragma once
 // Every job kind riskstep knows, bound to its name for specs and the command line.
-#include "pipeline/job.h"
+#include "pipeline/engine/job.h"
 
 namespace riskstep {
 

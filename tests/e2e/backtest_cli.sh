@@ -42,13 +42,14 @@ expect_bad() {
   grep -q -- "$want" "$work/err" || fail "$*: message lacks '$want': $(cat "$work/err")"
 }
 expect_bad "period" backtest --synthetic --period 2017-13-01:2018-01-01
-expect_bad "model 'lstm'" backtest --synthetic --models hs,lstm
+expect_bad "'lstm'" backtest --synthetic --models hs,lstm
 expect_bad "levels" backtest --synthetic --levels 0.01,1.5
-expect_bad "--data" backtest --data "$work/absent.csv"
+expect_bad "setting 'data': no price file" backtest --data "$work/absent.csv"
 expect_bad "exactly one of" backtest
 printf 'date,close\n2020-01-02,1\n2020-01-01,2\n' > "$work/unsorted.csv"
-set +e; "$riskstep" backtest --data "$work/unsorted.csv" --models hs > /dev/null 2> "$work/err"; set -e
-grep -q "unsorted.csv:3:" "$work/err" || fail "unsorted prices: expected file:line in $(cat "$work/err")"
+expect_bad "unsorted.csv:3:" backtest --data "$work/unsorted.csv" --models hs --out "$work/u.h5"
+[ "$(wc -l < "$work/err")" -eq 1 ] || fail "bad price data: expected one line, got $(cat "$work/err")"
+[ -e "$work/u.h5" ] && fail "bad price data left a results file"
 echo "not hdf5" > "$work/bogus.h5"
 expect_bad "bogus.h5" aggregate "$work/bogus.h5"
 

@@ -1,31 +1,29 @@
 #!/bin/bash
 # Kill a whole 2-rank sweep half-way (SIGKILL to its process group), run the same command again,
 # and check: it finishes, no task file that existed after the kill was rewritten or recomputed,
-# and results.h5 matches an uninterrupted run. Uses riskstep_mpi_tests as the sweep program (its
-# test-only "toy" job; see AsSweep.Run in tests/mpi/sweep.cpp).
+# and results.h5 matches an uninterrupted run. Uses the "echo" job kind (jobs/echo), whose
+# RISKSTEP_ECHO_LOG lists every task run.
 # Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
 set -u
 BINARY=$1
 SOURCE=$2
-TESTS="$(dirname "$(dirname "$BINARY")")/tests/riskstep_mpi_tests"
-if [ ! -x "$TESTS" ]; then echo "skip: $TESTS not built"; exit 77; fi
 MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
 SPEC="$SOURCE/tests/specs/resume.toml"
 WORK=$(mktemp -d /tmp/riskstep-resume.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-run_sweep() {  # OUT [extra words]
-  RISKSTEP_AS_SWEEP="$SPEC $1" RISKSTEP_TOY_LOG="$1.log" $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG \
-    "$TESTS" --gtest_filter=AsSweep.Run > "$1.stdout" 2>&1
+run_sweep() {  # OUT
+  RISKSTEP_ECHO_LOG="$1.log" $MPIRUN -x RISKSTEP_ECHO_LOG \
+    "$BINARY" sweep "$SPEC" --out "$1" --no-progress > "$1.stdout" 2>&1
 }
 
 echo "== reference run"
 run_sweep "$WORK/ref" || { cat "$WORK/ref.stdout"; fail "reference run failed"; }
 
 echo "== run to kill"
-RISKSTEP_AS_SWEEP="$SPEC $WORK/run" RISKSTEP_TOY_LOG="$WORK/run.log" setsid $MPIRUN \
-  -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run > "$WORK/killed.stdout" 2>&1 &
+RISKSTEP_ECHO_LOG="$WORK/run.log" setsid $MPIRUN -x RISKSTEP_ECHO_LOG \
+  "$BINARY" sweep "$SPEC" --out "$WORK/run" --no-progress > "$WORK/killed.stdout" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
   n=$(ls "$WORK/run/tasks" 2>/dev/null | grep -c '\.h5$')

@@ -1,21 +1,22 @@
 #!/bin/bash
 # SIGTERM to a running 2-rank sweep (what Ctrl-C, kill or scancel deliver): it stops within a few
 # seconds with a message, leaves no half-written file, and the same command then finishes the
-# remaining tasks only. Uses riskstep_mpi_tests as the sweep program (AsSweep.Run, toy job).
+# remaining tasks only. Uses the "echo" job kind (jobs/echo).
 # Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
 set -u
 BINARY=$1
 SOURCE=$2
-TESTS="$(dirname "$(dirname "$BINARY")")/tests/riskstep_mpi_tests"
-if [ ! -x "$TESTS" ]; then echo "skip: $TESTS not built"; exit 77; fi
 MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
 SPEC="$SOURCE/tests/specs/resume.toml"
 WORK=$(mktemp -d /tmp/riskstep-signal.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-export RISKSTEP_AS_SWEEP="$SPEC $WORK/out" RISKSTEP_TOY_LOG="$WORK/runs.log"
+export RISKSTEP_ECHO_LOG="$WORK/runs.log"
+sweep() {  # OUT: the sweep of the spec into OUT, on 2 ranks
+  $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$1" --no-progress
+}
 
-setsid $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+setsid $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$WORK/out" --no-progress \
   > "$WORK/first.txt" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
@@ -47,15 +48,13 @@ for f in "$WORK"/out/tasks/*.h5; do
 done
 BEFORE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
 
-$MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
-  > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt"; fail "resume failed"; }
+sweep "$WORK/out" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt"; fail "resume failed"; }
 grep "sweep: 40 tasks" "$WORK/second.txt"
 grep -q "($((40 - BEFORE)) run now, $BEFORE already done)" "$WORK/second.txt" ||
   fail "resume did not skip the $BEFORE finished tasks"
 
 echo "== SIGUSR1 (time limit near): no new task, running ones finish, exit status 3"
-export RISKSTEP_AS_SWEEP="$SPEC $WORK/usr1"
-setsid $MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
+setsid $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$WORK/usr1" --no-progress \
   > "$WORK/usr1.txt" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
@@ -66,14 +65,15 @@ kill -USR1 "$PID"  # mpirun passes USR1 on to every rank
 for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$PID" 2>/dev/null && { kill -9 $(ps -o pid= -s "$PID"); fail "still running after USR1"; }
 wait "$PID"
-grep -q "sweep exit status 3" "$WORK/usr1.txt" || { cat "$WORK/usr1.txt"; fail "USR1 did not give status 3"; }
+STATUS=$?
+[ "$STATUS" -eq 3 ] || { cat "$WORK/usr1.txt"; fail "USR1 gave status $STATUS, not 3"; }
 grep -q "stopped on request (SIGUSR1)" "$WORK/usr1.txt" || fail "no stop message"
 [ -e "$WORK/usr1/results.h5" ] || fail "a stopped sweep writes what is done into results.h5"
 ls "$WORK/usr1/tasks" | grep -q tmp && fail "temporaries left after USR1"
 N=$(ls "$WORK/usr1/tasks" | grep -c '\.h5$')
 echo "stopped with $N of 40 task files"
-$MPIRUN -x RISKSTEP_AS_SWEEP -x RISKSTEP_TOY_LOG "$TESTS" --gtest_filter=AsSweep.Run \
-  > "$WORK/usr1-second.txt" 2>&1 || { cat "$WORK/usr1-second.txt"; fail "resume after USR1 failed"; }
+sweep "$WORK/usr1" > "$WORK/usr1-second.txt" 2>&1 ||
+  { cat "$WORK/usr1-second.txt"; fail "resume after USR1 failed"; }
 grep -q "($((40 - N)) run now, $N already done)" "$WORK/usr1-second.txt" ||
   fail "resume after USR1 did not skip the $N finished tasks"
 echo "PASS"

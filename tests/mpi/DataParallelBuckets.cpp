@@ -4,11 +4,11 @@
 
 #include <filesystem>
 
-#include "jobs/data_parallel.h"
-#include "jobs/train_stepnet.h"
+#include "jobs/train_stepnet/data_parallel.h"
+#include "jobs/train_stepnet/train_stepnet.h"
 #include "models/vision/idx_reader.h"
 #include "models/vision/resnet.h"
-#include "pipeline/mpi_communicator.h"
+#include "pipeline/comm/mpi_communicator.h"
 
 namespace riskstep {
 namespace {
@@ -59,9 +59,9 @@ TEST(DataParallelBuckets, TrainingIsIdenticalForDifferentCaps) {
   s.threads = 1;
   MpiCommunicator world(MPI_COMM_WORLD);
   s.bucket_mb = 0.002;  // ~2 KB: many buckets
-  const TrainingRun small = run_training(s, 5, "buckets", &world, TrainControl{});
+  const TrainingRun small = run_training(s, 5, &world, TrainControl{});
   s.bucket_mb = 64;  // one bucket
-  const TrainingRun large = run_training(s, 5, "buckets", &world, TrainControl{});
+  const TrainingRun large = run_training(s, 5, &world, TrainControl{});
   EXPECT_EQ(small.final_parameters, large.final_parameters);
 }
 

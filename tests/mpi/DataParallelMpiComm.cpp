@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "pipeline/mpi_communicator.h"
+#include "pipeline/comm/mpi_communicator.h"
 
 namespace riskstep {
 namespace {

@@ -6,7 +6,7 @@
 #ifdef RISKSTEP_HAVE_NCCL
 #include <cstring>
 
-#include "pipeline/nccl_communicator.h"
+#include "pipeline/comm/nccl_communicator.h"
 
 namespace riskstep {
 namespace {

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "jobs/train_stepnet.h"
+#include "jobs/train_stepnet/train_stepnet.h"
 #include "models/vision/idx_reader.h"
-#include "pipeline/mpi_communicator.h"
+#include "pipeline/comm/mpi_communicator.h"
 
 namespace riskstep {
 namespace {
@@ -44,8 +44,8 @@ void expect_two_ranks_equal_one_rank(const std::string& attention) {
   const TrainSettings settings = tiny_settings(attention);
   MpiCommunicator world(MPI_COMM_WORLD);
   MpiCommunicator alone(MPI_COMM_SELF);
-  const TrainingRun together = run_training(settings, 11, "parity", &world, TrainControl{});
-  const TrainingRun single = run_training(settings, 11, "parity", &alone, TrainControl{});
+  const TrainingRun together = run_training(settings, 11, &world, TrainControl{});
+  const TrainingRun single = run_training(settings, 11, &alone, TrainControl{});
   EXPECT_EQ(together.steps, 4);
   EXPECT_LT(max_difference(together.final_parameters, single.final_parameters), 1e-5);
 
@@ -53,7 +53,7 @@ void expect_two_ranks_equal_one_rank(const std::string& attention) {
   TrainSettings untrained = settings;
   untrained.steps_per_epoch = 1;
   untrained.base_lr = 0.0;
-  const TrainingRun initial = run_training(untrained, 11, "parity", &alone, TrainControl{});
+  const TrainingRun initial = run_training(untrained, 11, &alone, TrainControl{});
   EXPECT_GT(max_difference(initial.final_parameters, single.final_parameters), 1e-3);
 }
 

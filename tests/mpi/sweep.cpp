@@ -1,6 +1,6 @@
-// Whole sweeps with the test-only "toy" job: rank-count independence, failures and
-// --retry-failed, resume, refusing a different sweep, groups of ranks, bad input.
-#include "pipeline/sweep.h"
+// Whole sweeps with the "echo" job (jobs/echo): rank-count independence, failures and
+// --retry-failed, resume, refusing a different sweep, groups of ranks, bad input, run settings.
+#include "pipeline/engine/sweep.h"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,10 @@
 #include <map>
 #include <sstream>
 
-#include "pipeline/result_store.h"
-#include "pipeline/stop_signal.h"
-#include "toy_job.h"
+#include "jobs/registry.h"
+#include "mpi_scratch.h"
+#include "pipeline/engine/stop_signal.h"
+#include "pipeline/store/result_store.h"
 
 namespace riskstep {
 namespace {
@@ -43,7 +44,7 @@ Outcome sweep(MPI_Comm comm, const std::string& spec, const std::string& dir,
   options.progress = false;
   std::ostringstream out, err;
   Outcome outcome;
-  outcome.status = run_sweep(comm, options, testing::toy_registry(), out, err);
+  outcome.status = run_sweep(comm, options, make_job_registry(), out, err);
   outcome.out = out.str();
   outcome.err = err.str();
   return outcome;
@@ -63,7 +64,7 @@ std::vector<std::string> log_lines(const std::string& path) {
   return lines;
 }
 
-const char* kGridSpec = R"(kind = "toy"
+const char* kGridSpec = R"(kind = "echo"
 seed = 11
 [fixed]
 work_ms = 2
@@ -231,7 +232,7 @@ TEST(sweep, ADifferentSpecIsRefusedUnlessForced) {
 TEST(sweep, GroupTasksRunOnTwoRanks) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::string spec = write_spec(
-      dir, "group.toml", "kind = \"toy\"\nranks_per_task = 2\n[grid]\nmodel = [\"a\", \"b\"]\n");
+      dir, "group.toml", "kind = \"echo\"\nranks_per_task = 2\n[grid]\nmodel = [\"a\", \"b\"]\n");
   const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out");
   EXPECT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   if (world_rank() != 0) return;
@@ -249,11 +250,13 @@ TEST(sweep, GroupTasksRunOnTwoRanks) {
 TEST(sweep, BadInputExitsWithTwoAndOneLine) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::map<std::string, std::string> cases = {
-      {"kind = \"nope\"\n", "bad.toml:1: key 'kind': unknown job kind 'nope' (known: toy)"},
-      {"kind = \"toy\"\n[grid]\nmodel = [\"hs\", \"invalid\"]\n",
-       "parameter 'model': 'invalid' is not a model"},
-      {"kind = \"toy\"\n[grid]\nmodel = [\"hs\"]\nmdoel = 3\n", "bad.toml:4: key 'grid.mdoel'"},
-      {"kind = \"toy\"\nsed = 1\n", "bad.toml:2: key 'sed': unknown key"},
+      {"kind = \"nope\"\n",
+       "bad.toml:1: key 'kind': unknown job kind 'nope' (known: backtest_var, echo, "
+       "train_stepnet)"},
+      {"kind = \"echo\"\n[grid]\nmodel = [\"hs\", \"invalid\"]\n",
+       "setting 'model': 'invalid' is not a model"},
+      {"kind = \"echo\"\n[grid]\nmodel = [\"hs\"]\nmdoel = 3\n", "bad.toml:4: key 'grid.mdoel'"},
+      {"kind = \"echo\"\nsed = 1\n", "bad.toml:2: key 'sed': unknown key"},
   };
   for (const auto& [text, expected] : cases) {
     const std::string spec = write_spec(dir, "bad.toml", text);
@@ -265,7 +268,7 @@ TEST(sweep, BadInputExitsWithTwoAndOneLine) {
     const auto cwd = fs::current_path();
     fs::current_path(dir);
     options.spec_path = "bad.toml";
-    const int status = run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), out, err);
+    const int status = run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err);
     fs::current_path(cwd);
     EXPECT_EQ(status, 2) << err.str();
     if (world_rank() == 0 && status == 2) {
@@ -286,7 +289,7 @@ TEST(sweep, DryRunListsTasksWithTheirState) {
   if (world_rank() == 0) {
     EXPECT_NE(listed.out.find("12 tasks (0 done, 0 failed, 12 pending)"), std::string::npos)
         << listed.out;
-    EXPECT_NE(listed.out.find("toy model=garch period=covid work_ms=2"), std::string::npos)
+    EXPECT_NE(listed.out.find("echo model=garch period=covid [work_ms=2]"), std::string::npos)
         << listed.out;
     EXPECT_FALSE(fs::exists(dir + "/out"));  // a dry run writes nothing
   }
@@ -295,7 +298,7 @@ TEST(sweep, DryRunListsTasksWithTheirState) {
 TEST(sweep, ThousandTrivialTasksAllStoredOnce) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::string spec =
-      write_spec(dir, "many.toml", "kind = \"toy\"\n[grid]\nmodel = [\"m\"]\ni = \"0-999\"\n");
+      write_spec(dir, "many.toml", "kind = \"echo\"\n[grid]\nmodel = [\"m\"]\ni = \"0-999\"\n");
   const std::string log = dir + "/runs.log";
   const Outcome outcome = sweep(MPI_COMM_WORLD, spec, dir + "/out", {"log_file=" + log});
   EXPECT_EQ(outcome.status, 0) << outcome.err;
@@ -340,7 +343,7 @@ TEST(sweep, BatchedTasksRunTogetherAndFailAlone) {
 TEST(sweep, CostlierWorkUnitsStartFirst) {
   // One rank runs the units one after another, so its log shows the order they were handed out.
   const std::string dir = testing::scratch_dir();
-  std::ofstream(dir + "/costs.toml") << R"(kind = "toy"
+  std::ofstream(dir + "/costs.toml") << R"(kind = "echo"
 [grid]
 cost = [1, 8, 0.5, 3, 8.5]
 model = ["a", "b"]
@@ -351,7 +354,7 @@ model = ["a", "b"]
     EXPECT_EQ(outcome.status, 0) << outcome.err;
     std::map<std::string, double> cost_of_id;
     for (const auto& record : read_results_file(dir + "/" + name + "/results.h5"))
-      cost_of_id[record.task.id] = param_double(record.task, "cost");
+      cost_of_id[record.task.id] = std::get<double>(record.task.params.at("cost"));
     std::vector<double> order;
     for (const auto& line : log_lines(dir + "/" + name + ".log"))
       if (line.rfind("batch ", 0) != 0) order.push_back(cost_of_id.at(line));
@@ -375,8 +378,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
     options.shard = std::to_string(shard) + "/3";
     options.progress = false;
     std::ostringstream out, err;
-    EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), out, err), 0)
-        << err.str();
+    EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err), 0) << err.str();
     if (world_rank() == 0) {
       EXPECT_NE(out.str().find("sweep: shard " + options.shard + ": 4 tasks: 4 ok"),
                 std::string::npos)
@@ -392,7 +394,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
       merge.shard.clear();
       merge.merge_only = true;
       std::ostringstream merge_out, merge_err;
-      EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, testing::toy_registry(), merge_out, merge_err), 1);
+      EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, make_job_registry(), merge_out, merge_err), 1);
       if (world_rank() == 0) {
         EXPECT_NE(merge_out.str().find("8 ok, 0 failed, 4 missing"), std::string::npos)
             << merge_out.str();
@@ -406,7 +408,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
   merge.merge_only = true;
   merge.progress = false;
   std::ostringstream out, err;
-  EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, testing::toy_registry(), out, err), 0) << out.str();
+  EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, make_job_registry(), out, err), 0) << out.str();
   if (world_rank() != 0) return;
   EXPECT_EQ(run, 12u);
   EXPECT_NE(out.str().find("12 ok, 0 failed (0 run now, 12 already done)"), std::string::npos)
@@ -444,28 +446,6 @@ TEST(sweep, StopRequestFinishesTheRunningTaskAndExitsThree) {
   // garch covid requests a stop again after it ran; the rest of the grid runs next time.
   EXPECT_EQ(again.status, kStoppedEarlyStatus) << again.out;
   EXPECT_EQ(log_lines(log).size(), 4u);
-}
-
-// Not run by ctest (its suite name does not start with "sweep"): the e2e script
-// tests/e2e/sweep_resume.sh starts `mpirun -np 2 riskstep_mpi_tests --gtest_filter=AsSweep.Run`
-// with RISKSTEP_AS_SWEEP="SPEC OUT [--set k=v]..." to use this binary as a sweep program with the
-// toy job, kill it, and run it again.
-TEST(AsSweep, Run) {
-  const char* args = std::getenv("RISKSTEP_AS_SWEEP");
-  if (!args) GTEST_SKIP() << "set RISKSTEP_AS_SWEEP=\"SPEC OUT [--set k=v]...\"";
-  std::istringstream words(args);
-  SweepOptions options;
-  words >> options.spec_path >> options.out_dir;
-  for (std::string word; words >> word;) {
-    if (word == "--set" && words >> word)
-      options.overrides.push_back(word);
-    else if (word == "--retry-failed")
-      options.retry_failed = true;
-  }
-  const int status =
-      run_sweep(MPI_COMM_WORLD, options, testing::toy_registry(), std::cout, std::cerr);
-  if (status != 0 && world_rank() == 0) std::cout << "sweep exit status " << status << std::endl;
-  EXPECT_EQ(status, 0);
 }
 
 }  // namespace

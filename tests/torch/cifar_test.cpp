@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "jobs/gzip_file.h"
+#include "jobs/train_stepnet/gzip_file.h"
 #include "models/vision/cifar_reader.h"
 #include "test_data.h"
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "jobs/gzip_file.h"
+#include "jobs/train_stepnet/gzip_file.h"
 #include "models/vision/idx_reader.h"
 #include "test_data.h"
 

@@ -7,9 +7,9 @@
 #include <random>
 #include <set>
 
+#include "models/market/price_csv.h"
 #include "models/var/mdn/mdn_ensemble.h"
 #include "models/var/returns.h"
-#include "pipeline/price_csv.h"
 #include "test_data.h"
 
 namespace riskstep {

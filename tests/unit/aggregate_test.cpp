@@ -1,4 +1,4 @@
-#include "pipeline/aggregate.h"
+#include "pipeline/tables/aggregate.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/price_csv.h"
+#include "models/market/price_csv.h"
 
 #include <gtest/gtest.h>
 

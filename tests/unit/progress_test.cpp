@@ -1,4 +1,4 @@
-#include "pipeline/progress.h"
+#include "pipeline/engine/progress.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/result_store.h"
+#include "pipeline/store/result_store.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "pipeline/summary_table.h"
+#include "pipeline/store/summary_table.h"
 #include "test_data.h"
 
 namespace riskstep {

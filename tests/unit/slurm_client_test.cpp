@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "pipeline/slurm_client.h"
+#include "pipeline/cluster/slurm_client.h"
 
 namespace riskstep {
 namespace {

@@ -11,9 +11,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "pipeline/slurm_client.h"
-#include "pipeline/slurm_script.h"
-#include "pipeline/slurm_values.h"
+#include "pipeline/cluster/slurm_client.h"
+#include "pipeline/cluster/slurm_script.h"
+#include "pipeline/cluster/slurm_values.h"
 
 namespace riskstep {
 namespace {
@@ -98,7 +98,7 @@ TEST_F(SlurmScript, GpuJobRunsOneRankPerGpuOnNccl) {
   const RenderedScripts s = render_slurm_scripts(r, kTemplates);
   EXPECT_TRUE(contains(s.main, "#SBATCH --gpus-per-node=4\n"));
   EXPECT_TRUE(contains(s.main, "#SBATCH --ntasks-per-node=4\n"));
-  EXPECT_TRUE(contains(s.main, " '--set' 'device=cuda' '--set' 'backend=nccl'\n"));
+  EXPECT_TRUE(contains(s.main, " '--device' 'cuda'\n"));
   EXPECT_TRUE(
       contains(s.main, "srun --mpi=pmix --kill-on-bad-exit=1 --ntasks=8 --ntasks-per-node=4"));
   r.ntasks_per_node = 2;

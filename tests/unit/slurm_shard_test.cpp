@@ -6,8 +6,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "pipeline/shard.h"
-#include "pipeline/stop_signal.h"
+#include "pipeline/engine/shard.h"
+#include "pipeline/engine/stop_signal.h"
 
 namespace riskstep {
 namespace {

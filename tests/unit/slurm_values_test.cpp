@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "pipeline/slurm_client.h"
-#include "pipeline/slurm_values.h"
+#include "pipeline/cluster/slurm_client.h"
+#include "pipeline/cluster/slurm_values.h"
 
 namespace riskstep {
 namespace {

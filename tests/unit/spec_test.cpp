@@ -1,4 +1,4 @@
-#include "pipeline/sweep_spec.h"
+#include "pipeline/engine/sweep_spec.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,36 @@
 
 namespace riskstep {
 namespace {
+
+// The settings of a made-up kind "k" (the spec layer knows no real job kind).
+const SettingsSchema& schema() {
+  static const SettingsSchema settings = [] {
+    SettingsSchema s;
+    for (const char* name : {"model", "period", "name", "levels", "data_dir", "extra_dir"})
+      s.add({name, std::string(), SettingRole::identity, "", {}});
+    for (const char* name : {"seed", "x", "m", "i"})
+      s.add({name, int64_t{0}, SettingRole::identity, "", {}});
+    s.add({"level", 0.01, SettingRole::identity, "", {}});
+    s.add({"window", int64_t{251}, SettingRole::identity, "", {}});
+    s.add({"threads", int64_t{0}, SettingRole::run, "", {}});
+    s.add({"work_ms", int64_t{0}, SettingRole::run, "", {}});
+    return s;
+  }();
+  return settings;
+}
+
+std::vector<Task> expand(const SweepSpec& spec) {
+  return expand_tasks(spec, schema());
+}
+
+std::string expand_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    expand(parse_sweep_spec(text, "spec.toml", "/base/dir", overrides));
+  } catch (const SpecError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
 
 SweepSpec parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
   return parse_sweep_spec(text, "spec.toml", "/base/dir", overrides);
@@ -24,8 +54,8 @@ std::string error_of(const std::string& text, const std::vector<std::string>& ov
 
 TEST(Spec, ExampleSpecExpandsWithDropAndExclude) {
   const SweepSpec spec =
-      load_sweep_spec(std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/toy_grid.toml");
-  EXPECT_EQ(spec.kind, "toy");
+      load_sweep_spec(std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/echo_grid.toml");
+  EXPECT_EQ(spec.kind, "echo");
   EXPECT_EQ(spec.seed, 7u);
   EXPECT_EQ(spec.out, std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/out/toy");
   EXPECT_EQ(std::get<std::string>(spec.fixed.at("data_dir")),
@@ -35,7 +65,7 @@ TEST(Spec, ExampleSpecExpandsWithDropAndExclude) {
   EXPECT_EQ(spec.grid[0].first, "model");  // file order, not alphabetical
   EXPECT_EQ(spec.grid[2].second.size(), 3u);
 
-  const auto tasks = expand_tasks(spec);
+  const auto tasks = expand(spec);
   // hs, garch: 2 periods each, seed dropped -> 4; mdn: 2 periods x 3 seeds minus (covid, 2) -> 5.
   ASSERT_EQ(tasks.size(), 9u);
   std::set<std::string> ids;
@@ -47,19 +77,19 @@ TEST(Spec, ExampleSpecExpandsWithDropAndExclude) {
   }
   EXPECT_EQ(ids.size(), tasks.size());
   // Stable: the same spec gives the same ids in the same order.
-  const auto again = expand_tasks(spec);
+  const auto again = expand(spec);
   for (size_t i = 0; i < tasks.size(); ++i) EXPECT_EQ(tasks[i].id, again[i].id);
 }
 
 TEST(Spec, NoGridMeansOneTask) {
-  const auto tasks = expand_tasks(parse("kind = \"toy\"\n[fixed]\nx = 1\n"));
+  const auto tasks = expand(parse("kind = \"k\"\n[fixed]\nx = 1\n"));
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(std::get<int64_t>(tasks[0].params.at("x")), 1);
 }
 
 TEST(Spec, OverridesReplaceFixedAndGridValues) {
   const std::string text =
-      "kind = \"toy\"\nseed = 1\n[fixed]\nlevel = 0.01\nname = \"a\"\n"
+      "kind = \"k\"\nseed = 1\n[fixed]\nlevel = 0.01\nname = \"a\"\n"
       "[grid]\nmodel = [\"hs\", \"garch\"]\nseed = \"0-3\"\n";
   const SweepSpec spec = parse(text, {"seed=9", "level=0.05", "grid.model=hs,cmm", "name=b c",
                                       "grid.seed=1-2", "fixed.extra_dir=rel", "ranks_per_task=2"});
@@ -72,12 +102,12 @@ TEST(Spec, OverridesReplaceFixedAndGridValues) {
   EXPECT_EQ(spec.grid[0].first, "model");
   EXPECT_EQ(spec.grid[0].second, (std::vector<ParamValue>{std::string("hs"), std::string("cmm")}));
   EXPECT_EQ(spec.grid[1].second, (std::vector<ParamValue>{int64_t{1}, int64_t{2}}));
-  EXPECT_EQ(expand_tasks(spec).size(), 4u);
+  EXPECT_EQ(expand(spec).size(), 4u);
 
   // A bare name that is a grid axis pins the axis to the given values.
   const SweepSpec pinned = parse(text, {"model=garch"});
   EXPECT_EQ(pinned.grid[0].second, (std::vector<ParamValue>{std::string("garch")}));
-  EXPECT_EQ(expand_tasks(pinned).size(), 4u);
+  EXPECT_EQ(expand(pinned).size(), 4u);
 }
 
 struct BadSpec {
@@ -87,40 +117,38 @@ struct BadSpec {
 
 TEST(Spec, BadSpecsNameTheLineAndKey) {
   const std::vector<BadSpec> cases = {
-      {"kind = \"toy\"\nsede = 3\n", "spec.toml:2: key 'sede': unknown key"},
+      {"kind = \"k\"\nsede = 3\n", "spec.toml:2: key 'sede': unknown key"},
       {"seed = 3\n", "spec.toml:1: key 'kind': missing"},
       {"kind = 3\n", "spec.toml:1: key 'kind': expected a non-empty string, found an integer"},
-      {"kind = \"toy\"\nseed = \"x\"\n",
-       "spec.toml:2: key 'seed': expected a non-negative integer"},
-      {"kind = \"toy\"\nseed = -1\n", "spec.toml:2: key 'seed'"},
-      {"kind = \"toy\"\nranks_per_task = 0\n",
+      {"kind = \"k\"\nseed = \"x\"\n", "spec.toml:2: key 'seed': expected a non-negative integer"},
+      {"kind = \"k\"\nseed = -1\n", "spec.toml:2: key 'seed'"},
+      {"kind = \"k\"\nranks_per_task = 0\n",
        "spec.toml:2: key 'ranks_per_task': expected an integer >= 1"},
-      {"kind = \"toy\"\n[grid]\nmodel = []\n",
+      {"kind = \"k\"\n[grid]\nmodel = []\n",
        "spec.toml:3: key 'grid.model': expected a non-empty array"},
-      {"kind = \"toy\"\n[grid]\nmodel = \"hs\"\n",
+      {"kind = \"k\"\n[grid]\nmodel = \"hs\"\n",
        "spec.toml:3: key 'grid.model': expected a non-empty array of scalars or an \"a-b\" integer "
        "range, found a string"},
-      {"kind = \"toy\"\n[grid]\nseed = \"9-2\"\n",
+      {"kind = \"k\"\n[grid]\nseed = \"9-2\"\n",
        "spec.toml:3: key 'grid.seed': range '9-2' needs first <= last"},
-      {"kind = \"toy\"\n[grid]\nm = [1, [2]]\n",
+      {"kind = \"k\"\n[grid]\nm = [1, [2]]\n",
        "spec.toml:3: key 'grid.m': expected a non-empty array of scalars"},
-      {"kind = \"toy\"\n[grid]\nm = [1, 1]\n",
-       "spec.toml:3: key 'grid.m': value 1 is listed twice"},
-      {"kind = \"toy\"\n[fixed]\nx = { a = 1 }\n",
+      {"kind = \"k\"\n[grid]\nm = [1, 1]\n", "spec.toml:3: key 'grid.m': value 1 is listed twice"},
+      {"kind = \"k\"\n[fixed]\nx = { a = 1 }\n",
        "spec.toml:3: key 'fixed.x': expected a string, number, boolean or array of them, found a "
        "table"},
-      {"kind = \"toy\"\n[fixed]\nm = 1\n[grid]\nm = [1, 2]\n",
+      {"kind = \"k\"\n[fixed]\nm = 1\n[grid]\nm = [1, 2]\n",
        "spec.toml:5: key 'grid.m': is also in [fixed]"},
-      {"kind = \"toy\"\n[grid]\nm = [1]\n[[exclude]]\nq = 1\n",
+      {"kind = \"k\"\n[grid]\nm = [1]\n[[exclude]]\nq = 1\n",
        "spec.toml:4: key 'exclude.q': names no [grid] axis"},
-      {"kind = \"toy\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\naxes = [\"z\"]\n",
+      {"kind = \"k\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\naxes = [\"z\"]\n",
        "spec.toml:6: key 'drop_axes.axes': expected the name of a [grid] axis"},
-      {"kind = \"toy\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\n",
+      {"kind = \"k\"\n[grid]\nm = [1]\n[[drop_axes]]\nwhen = { m = 1 }\n",
        "key 'drop_axes.axes': expected a non-empty array"},
-      {"kind = \"toy\"\nexclude = 3\n", "spec.toml:2: key 'exclude': expected [[exclude]] tables"},
-      {"kind = \"toy\"\nseed = 1\nseed = 2\n", "spec.toml:3: "},  // toml++: redefinition
-      {"kind = \"toy\"\nout = 5\n", "spec.toml:2: key 'out': expected a string"},
-      {"kind = \"toy\"\n[fixed]\nwhen = 1979-05-27\n",
+      {"kind = \"k\"\nexclude = 3\n", "spec.toml:2: key 'exclude': expected [[exclude]] tables"},
+      {"kind = \"k\"\nseed = 1\nseed = 2\n", "spec.toml:3: "},  // toml++: redefinition
+      {"kind = \"k\"\nout = 5\n", "spec.toml:2: key 'out': expected a string"},
+      {"kind = \"k\"\n[fixed]\nwhen = 1979-05-27\n",
        "spec.toml:3: key 'fixed.when': expected a string, number, boolean or array of them, found "
        "a date/time"},
   };
@@ -134,7 +162,7 @@ TEST(Spec, BadSpecsNameTheLineAndKey) {
 }
 
 TEST(Spec, BadOverridesNameTheOverride) {
-  const std::string text = "kind = \"toy\"\n[grid]\nm = [1]\n";
+  const std::string text = "kind = \"k\"\n[grid]\nm = [1]\n";
   EXPECT_NE(error_of(text, {"seed=abc"}).find("spec.toml: --set seed=abc: key 'seed'"),
             std::string::npos)
       << error_of(text, {"seed=abc"});
@@ -142,6 +170,50 @@ TEST(Spec, BadOverridesNameTheOverride) {
             std::string::npos);
   EXPECT_NE(error_of(text, {"grid.m=[]"}).find("--set grid.m=[]: key 'grid.m'"), std::string::npos)
       << error_of(text, {"grid.m=[]"});
+}
+
+TEST(Spec, UnknownSettingsAreRefusedWithAHint) {
+  const std::string text = "kind = \"k\"\n[fixed]\nwindw = 100\n[grid]\nmodel = [\"a\"]\n";
+  EXPECT_EQ(expand_error(text),
+            "spec.toml:3: key 'fixed.windw': not a setting of k (did you mean 'window'?)");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[grid]\nmodel = [\"a\"]\n", {"grid.foo=1,2"}),
+            "spec.toml: --set grid.foo=1,2: key 'grid.foo': not a setting of k");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nwindow = \"x\"\n"),
+            "spec.toml:3: key 'fixed.window': setting 'window': expected an integer, got x");
+  EXPECT_NE(expand_error("kind = \"k\"\n[grid]\nthreads = [1, 2]\n")
+                .find("spec.toml:3: key 'grid.threads': 'threads' is a run setting"),
+            std::string::npos);
+}
+
+TEST(Spec, RunSettingsNeverChangeIdsOrSeeds) {
+  const std::string text = "kind = \"k\"\nseed = 3\n[grid]\nmodel = [\"a\", \"b\"]\n";
+  const auto plain = expand(parse(text));
+  const auto one = expand(parse(text, {"threads=1"}));
+  const auto two = expand(parse(text, {"threads=2", "work_ms=5"}));
+  ASSERT_EQ(plain.size(), 2u);
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_EQ(one[i].id, plain[i].id);
+    EXPECT_EQ(two[i].id, plain[i].id);
+    EXPECT_EQ(two[i].seed, plain[i].seed);
+    EXPECT_EQ(one[i].params, plain[i].params);
+    EXPECT_EQ(std::get<int64_t>(two[i].run_settings.at("threads")), 2);
+    EXPECT_TRUE(plain[i].run_settings.empty());
+  }
+  // An integer for a number setting is that number: the same task as writing 0.05.
+  EXPECT_EQ(expand(parse("kind = \"k\"\n[fixed]\nlevel = 1\n"))[0].id,
+            expand(parse("kind = \"k\"\n[fixed]\nlevel = 1.0\n"))[0].id);
+}
+
+TEST(Spec, WrittenSpecParsesBackToTheSameTasks) {
+  const SweepSpec spec =
+      load_sweep_spec(std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/echo_grid.toml");
+  const SweepSpec again = parse_sweep_spec(spec_toml(spec), "written.toml", "/elsewhere");
+  const auto tasks = expand(spec), tasks_again = expand(again);
+  ASSERT_EQ(tasks.size(), tasks_again.size());
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    EXPECT_EQ(tasks[i].id, tasks_again[i].id);
+    EXPECT_EQ(tasks[i].seed, tasks_again[i].seed);
+  }
 }
 
 TEST(Spec, MissingFileIsOneLine) {

@@ -1,12 +1,13 @@
 // riskstep aggregate's tables per job kind: StepNet accuracy/NSI per attention, kinds kept apart.
-#include "jobs/study_table.h"
+#include "jobs/cli/study_table.h"
+#include "jobs/registry.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <sstream>
 
-#include "jobs/stepnet_table.h"
+#include "jobs/train_stepnet/stepnet_table.h"
 
 namespace riskstep {
 namespace {
@@ -65,14 +66,14 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
   Table other;
   other.add("task_id", std::vector<std::string>{"e", "f"})
       .add("kind", std::vector<std::string>{"toy", "toy"});
-  const Table toy = study_table("toy", other, {});
+  const Table toy = study_table(make_job_registry(), "toy", other, {});
   EXPECT_EQ(std::get<std::vector<int64_t>>(toy.column("tasks")), (std::vector<int64_t>{2}));
 
   Table both = summary.rows_at({0, 1});
   EXPECT_EQ(std::get<std::vector<std::string>>(both.column("task_id")),
             (std::vector<std::string>{"a", "b"}));
   std::ostringstream markdown;
-  print_study_tables(markdown, summary, {});
+  print_study_tables(markdown, make_job_registry(), summary, {});
   EXPECT_EQ(markdown.str().find("## "), std::string::npos);  // one kind: no heading
   EXPECT_NE(markdown.str().find("| fashion-mnist | 20 | stepnet | 2 | 276590 |"), std::string::npos)
       << markdown.str();
@@ -89,13 +90,13 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
       .add("nsi_mean", std::vector<double>{1.5, NAN})
       .add("images_per_second", std::vector<double>{100, NAN});
   std::ostringstream two;
-  print_study_tables(two, mixed, {});
+  print_study_tables(two, make_job_registry(), mixed, {});
   EXPECT_NE(two.str().find("## train_stepnet\n"), std::string::npos) << two.str();
   EXPECT_NE(two.str().find("## toy\n"), std::string::npos) << two.str();
   std::ostringstream csv;
   EXPECT_THROW(
       try {
-        print_study_tables(csv, mixed, {true, {}});
+        print_study_tables(csv, make_job_registry(), mixed, {true, {}});
       } catch (const std::invalid_argument& e) {
         EXPECT_STREQ(e.what(),
                      "--csv prints one job kind at a time; these results hold train_stepnet, toy");

@@ -1,4 +1,4 @@
-#include "pipeline/task.h"
+#include "pipeline/engine/task.h"
 
 #include <gtest/gtest.h>
 
@@ -33,19 +33,19 @@ TEST(Task, SeedDependsOnSpecSeedAndId) {
   EXPECT_LT(t.seed, uint64_t{1} << 60);
 }
 
-TEST(Task, TypedAccessNamesTheParameter) {
-  Task t = make_task("k", Params{{"name", std::string("a")}, {"n", int64_t{4}}}, 1);
-  EXPECT_EQ(param_string(t, "name"), "a");
-  EXPECT_EQ(param_int(t, "n"), 4);
-  EXPECT_DOUBLE_EQ(param_double(t, "n"), 4.0);
-  EXPECT_EQ(param_int_or(t, "absent", 7), 7);
-  try {
-    param_int(t, "name");
-    FAIL();
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("'name'"), std::string::npos);
-  }
-  EXPECT_THROW(param(t, "absent"), std::invalid_argument);
+TEST(Task, RunSettingsAreNotHashed) {
+  const Task plain = make_task("k", Params{{"x", int64_t{1}}}, 42);
+  const Task threaded = make_task("k", Params{{"x", int64_t{1}}}, 42, 1, {{"threads", int64_t{2}}});
+  EXPECT_EQ(plain.id, threaded.id);
+  EXPECT_EQ(plain.seed, threaded.seed);
+  EXPECT_EQ(describe(threaded), "k x=1 [threads=2]");
+}
+
+TEST(Task, ParamsSurviveJson) {
+  const Params params{{"b", true}, {"i", int64_t{-3}}, {"d", 0.05}, {"s", std::string("x y")}};
+  EXPECT_EQ(params_from_json(params_json(params)), params);
+  EXPECT_EQ(param_to_string(0.05), "0.05");
+  EXPECT_THROW(params_from_json("[1, 2]"), std::runtime_error);
 }
 
 }  // namespace

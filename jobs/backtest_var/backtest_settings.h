@@ -1,0 +1,34 @@
+#pragma once
+// The settings of a backtest_var task, each declared once in backtest_settings.cpp (spec keys,
+// --set, `riskstep backtest` options and task ids all come from there).
+// Conventions: returns are fractions, loss = -return, VaR is a positive loss, hit = loss >= VaR.
+#include <cstdint>
+#include <string>
+
+#include "pipeline/engine/typed_settings.h"
+
+namespace riskstep {
+
+struct BacktestSettings {
+  std::string index;  // index name: <data_dir>/<index>.csv, or the synthetic market's seed
+  std::string period = "calm";        // calm | covid | YYYY-MM-DD:YYYY-MM-DD
+  std::string model;                  // hs | cmm | garch | mdn2 | mdn2reg | mdn3
+  std::string levels = "0.01";        // tail probabilities, "0.01,0.05"
+  std::string data;                   // a price CSV, or "synthetic"; else data_dir
+  std::string data_dir;               // holds <index>.csv
+  std::string price_column;           // "" = Close (or the file's only price column)
+  int64_t window = 251;               // rolling estimation window, in returns
+  std::string garch_dist = "ged";     // ged | normal | student_t | auto (AIC on the full sample)
+  std::string garch_start = "study";  // study: s2_1 = mean(e^2); fgarch: R fGarch's start
+  int64_t seed = -1;                  // networks: the ensemble member (replicate) number
+  int64_t max_epochs = 100;           // networks: training epochs at most
+  int64_t patience = 5;               // networks: early-stopping patience (training loss)
+  int64_t batch_size = 32;            // networks: minibatch size
+  std::string activation = "relu";    // networks: LSTM cell activation, relu | tanh
+};
+
+const SettingsOf<BacktestSettings>& backtest_settings();
+
+bool is_network_model(const std::string& model);
+
+}  // namespace riskstep

@@ -1,0 +1,87 @@
+#include "jobs/backtest_var/var_table.h"
+
+#include <stdexcept>
+
+#include "pipeline/tables/aggregate.h"
+#include "pipeline/tables/table_format.h"
+
+namespace riskstep {
+namespace {
+
+const std::vector<std::string> kRequired = {"hits",
+                                            "hit_rate",
+                                            "lr_uc",
+                                            "p_uc",
+                                            "lr_ind",
+                                            "p_ind",
+                                            "lr_cc",
+                                            "p_cc",
+                                            "pass_uc",
+                                            "pass_cc",
+                                            "volatility_correlation"};
+
+std::vector<std::string> verdicts(const Column& pass) {
+  std::vector<std::string> text;
+  for (double value : std::get<std::vector<double>>(pass))
+    text.push_back(value > 0 ? "pass" : "FAIL");
+  return text;
+}
+
+// One task per group (classical models, or a single seed): that task's statistics.
+Table single_run_table(const Table& summary, const std::vector<std::string>& group_by) {
+  std::vector<AggregateSpec> columns;
+  for (const char* name : {"hits", "hit_rate", "lr_uc", "p_uc", "lr_ind", "p_ind", "lr_cc", "p_cc",
+                           "pass_uc", "pass_cc", "volatility_correlation"})
+    columns.push_back({name, Reducer::mean, name});
+  const Table values = aggregate_table(summary, group_by, columns);
+  Table table;
+  for (size_t i = 0; i < values.names.size(); ++i) {
+    const std::string& name = values.names[i];
+    if (name == "pass_uc")
+      table.add("kupiec_5pct", verdicts(values.columns[i]));
+    else if (name == "pass_cc")
+      table.add("cc_5pct", verdicts(values.columns[i]));
+    else if (name == "volatility_correlation" && summary.has("traffic_light"))
+      // Groups are single rows in first-seen order, so the summary's column lines up.
+      table.add("traffic_light", summary.column("traffic_light")).add(name, values.columns[i]);
+    else
+      table.add(name, values.columns[i]);
+  }
+  return table;
+}
+
+Table spread_over_seeds_table(const Table& summary, const std::vector<std::string>& group_by) {
+  return aggregate_table(summary, group_by,
+                         {{"hits", Reducer::count, "runs"},
+                          {"hits", Reducer::mean, "hits_mean"},
+                          {"hits", Reducer::sd, "hits_sd"},
+                          {"hits", Reducer::min, "hits_min"},
+                          {"hits", Reducer::max, "hits_max"},
+                          {"hit_rate", Reducer::mean, "hit_rate"},
+                          {"pass_uc", Reducer::rate, "kupiec_pass_rate"},
+                          {"pass_cc", Reducer::rate, "cc_pass_rate"},
+                          {"lr_uc", Reducer::mean, "lr_uc_mean"},
+                          {"volatility_correlation", Reducer::mean, "volatility_correlation"}});
+}
+
+}  // namespace
+
+Table var_table(const Table& summary, const VarTableOptions& options) {
+  std::vector<std::string> group_by = options.group_by;
+  if (group_by.empty()) group_by = {"index", "period", "model", "level"};
+  require_columns(summary, group_by, "--by: the summary");
+  require_columns(summary, kRequired, "not a VaR backtest summary: it");
+  const Table counts = aggregate_table(summary, group_by, {{"hits", Reducer::count, "runs"}});
+  const bool single = counts.rows() == summary.rows();
+  return single ? single_run_table(summary, group_by) : spread_over_seeds_table(summary, group_by);
+}
+
+void print_var_table(std::ostream& out, const Table& summary, const VarTableOptions& options) {
+  const Table table = var_table(summary, options);
+  if (options.csv)
+    write_csv(out, table);
+  else
+    write_markdown(out, table);
+}
+
+}  // namespace riskstep

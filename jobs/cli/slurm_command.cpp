@@ -1,0 +1,215 @@
+#include "jobs/cli/slurm_command.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "pipeline/cluster/slurm_client.h"
+#include "pipeline/cluster/slurm_script.h"
+#include "pipeline/cluster/slurm_values.h"
+
+namespace riskstep {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SubmitOptions {
+  std::string spec;
+  std::string out;
+  std::string job_name;
+  std::string launcher = "mpirun";
+  int ntasks_per_node = 0;  // 0: 1, or --gpus-per-node on GPU jobs
+  bool no_requeue = false;
+  bool dry_run = false;
+  SlurmRequest request;
+};
+
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+// Slurm expands %-patterns in --output; %% is a literal '%'.
+std::string literal_for_filename_pattern(const std::string& path) {
+  std::string escaped;
+  for (char c : path) escaped += c == '%' ? std::string("%%") : std::string(1, c);
+  return escaped;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error(path.string() + ": cannot write the job script");
+  fs::permissions(path, fs::perms::owner_exec, fs::perm_options::add);
+}
+
+SlurmRequest build_request(SubmitOptions& o) {
+  SlurmRequest r = o.request;
+  if (!fs::is_regular_file(o.spec)) throw std::invalid_argument("SPEC: no such file: " + o.spec);
+  r.spec_path = fs::absolute(o.spec).lexically_normal().string();
+  r.out_dir = fs::absolute(o.out).lexically_normal().string();
+  while (r.out_dir.size() > 1 && r.out_dir.back() == '/') r.out_dir.pop_back();
+  std::error_code error;
+  r.riskstep_path = fs::read_symlink("/proc/self/exe", error).string();
+  if (error)
+    throw std::runtime_error("cannot find the riskstep binary: /proc/self/exe: " + error.message());
+  // A binary rebuilt while it runs reads "PATH (deleted)"; the job will run the new one at PATH.
+  const std::string deleted = " (deleted)";
+  if (r.riskstep_path.size() > deleted.size() &&
+      r.riskstep_path.compare(r.riskstep_path.size() - deleted.size(), deleted.size(), deleted) ==
+          0)
+    r.riskstep_path.resize(r.riskstep_path.size() - deleted.size());
+  r.job_name = o.job_name.empty()
+                   ? sanitize_slurm_name("riskstep-" + fs::path(o.spec).stem().string())
+                   : o.job_name;
+  if (o.launcher != "mpirun" && o.launcher != "srun")
+    throw std::invalid_argument("--launcher: expected mpirun or srun, got '" + o.launcher + "'");
+  r.launcher = o.launcher == "srun" ? MpiLauncher::srun : MpiLauncher::mpirun;
+  r.ntasks_per_node = o.ntasks_per_node > 0 ? o.ntasks_per_node : (r.gpus_per_node > 0 ? 0 : 1);
+  if (o.ntasks_per_node < 0)
+    throw std::invalid_argument("--ntasks-per-node: expected a positive count");
+  r.requeue = !o.no_requeue;
+  return checked(r);
+}
+
+int submit(SubmitOptions& o) {
+  SlurmRequest r;
+  RenderedScripts scripts;
+  try {
+    r = build_request(o);
+    scripts = render_slurm_scripts(r, find_slurm_template_dir());
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "riskstep slurm submit: " << e.what() << "\n";
+    return 2;
+  }
+  const fs::path log_dir = fs::path(r.out_dir) / "slurm";
+  const std::string log_pattern = literal_for_filename_pattern(log_dir.string()) +
+                                  (r.array_shards > 0 ? "/%x-%A_%a.out" : "/%x-%j.out");
+  const fs::path script_file = log_dir / (r.job_name + ".sbatch");
+  const fs::path merge_file = log_dir / (r.job_name + "-merge.sbatch");
+  const std::vector<std::string> main_options = {"--output=" + log_pattern};
+  const std::string merge_output =
+      "--output=" + literal_for_filename_pattern(log_dir.string()) + "/%x-%j.out";
+
+  if (o.dry_run) {  // stdout: the script(s); stderr: how they would be submitted
+    std::cerr << "sbatch " << shell_single_quote(main_options[0]) << " "
+              << shell_single_quote(script_file.string()) << "\n";
+    std::cout << scripts.main;
+    if (!scripts.merge.empty()) {
+      std::cerr << "sbatch --dependency=afterany:<array job id> "
+                << shell_single_quote(merge_output) << " "
+                << shell_single_quote(merge_file.string()) << "\n";
+      std::cout << "\n" << scripts.merge;
+    }
+    return 0;
+  }
+  fs::create_directories(log_dir);
+  write_file(script_file, scripts.main);
+  const std::string job_id = submit_batch_script(script_file.string(), main_options);
+  std::cout << job_id << "\n";
+  if (scripts.merge.empty()) {
+    std::cerr << "riskstep: submitted job " << job_id << " (" << r.nodes * r.ntasks_per_node
+              << " ranks); log " << log_dir.string() << "/" << r.job_name << "-" << job_id
+              << ".out\n";
+    return 0;
+  }
+  write_file(merge_file, scripts.merge);
+  const std::string merge_id =
+      submit_batch_script(merge_file.string(), {"--dependency=afterany:" + job_id, merge_output});
+  std::cout << merge_id << "\n";
+  std::cerr << "riskstep: submitted array job " << job_id << " (" << r.array_shards
+            << " shards) and merge job " << merge_id << " after it; logs in " << log_dir.string()
+            << "\n";
+  return 0;
+}
+
+int requeue(int max_requeues) {
+  const RequeueDecision decision = decide_requeue(
+      env_or_empty("SLURM_JOB_ID"), env_or_empty("SLURM_RESTART_COUNT"), max_requeues);
+  std::cerr << "riskstep slurm requeue: " << decision.reason << "\n";
+  if (!decision.requeue) return 1;
+  requeue_job(env_or_empty("SLURM_JOB_ID"));
+  return 0;
+}
+
+}  // namespace
+
+void add_slurm_command(CLI::App& app, int& exit_code) {
+  CLI::App* slurm = app.add_subcommand("slurm", "Run sweeps on a Slurm cluster");
+  slurm->require_subcommand(1);
+
+  auto options = std::make_shared<SubmitOptions>();
+  CLI::App* sub =
+      slurm->add_subcommand("submit", "Render an sbatch script for a sweep and submit it");
+  sub->footer(R"(Examples:
+  # one MPI job, 2 nodes x 16 ranks, CPU only; print the script without submitting:
+  riskstep slurm submit jobs/specs/herrig2023.toml --out runs/paper --nodes 2 --ntasks-per-node 16 \
+      --time 12:00:00 --partition cpu --dry-run
+  # 4 GPU nodes with 4 GPUs each: 16 ranks, one per GPU, NCCL backend:
+  riskstep slurm submit jobs/specs/stepnet_fmnist.toml --out runs/stepnet --nodes 4 --gpus-per-node 4 \
+      --cpus-per-task 8 --time 1-00:00:00 --partition gpu --account myproject
+  # a job array of 20 shards, at most 5 running at once, then a merge job:
+  riskstep slurm submit jobs/specs/herrig2023.toml --out runs/paper --array 20 --max-concurrent 5
+  # arguments after -- go to `riskstep sweep` unchanged:
+  riskstep slurm submit jobs/specs/herrig2023.toml --out runs/x -- --set grid.model=hs,garch
+Prints the job id (and, with --array, the merge job's id on a second line). Scripts and logs go to
+OUT/slurm/. Before the time limit Slurm sends USR1; the sweep stops cleanly and the job requeues
+itself (at most --max-requeues times) and resumes where it stopped.)");
+  sub->add_option("spec", options->spec, "Sweep spec (TOML)")->required();
+  sub->add_option("--out", options->out, "Output directory of the sweep")->required();
+  sub->add_option("--job-name", options->job_name, "Slurm job name (default riskstep-<spec name>)");
+  sub->add_option("--nodes", options->request.nodes, "Nodes")->capture_default_str();
+  sub->add_option("--ntasks-per-node", options->ntasks_per_node,
+                  "MPI ranks per node (default 1, or --gpus-per-node)");
+  sub->add_option("--gpus-per-node", options->request.gpus_per_node,
+                  "GPUs per node: one rank per GPU, NCCL backend")
+      ->capture_default_str();
+  sub->add_option("--cpus-per-task", options->request.cpus_per_task, "CPU cores per rank")
+      ->capture_default_str();
+  sub->add_option("--time", options->request.time_limit, "Time limit (HH:MM:SS or D-HH:MM:SS)")
+      ->capture_default_str();
+  sub->add_option("--partition", options->request.partition, "Partition (default: the cluster's)");
+  sub->add_option("--account", options->request.account, "Account to charge");
+  sub->add_option("--array", options->request.array_shards,
+                  "Run as a job array of this many shards plus a merge job");
+  sub->add_option("--max-concurrent", options->request.max_concurrent,
+                  "With --array: array tasks running at once");
+  sub->add_option("--launcher", options->launcher, "How ranks start: mpirun or srun (--mpi=pmix)")
+      ->capture_default_str();
+  sub->add_option("--warning-seconds", options->request.warning_seconds,
+                  "USR1 this long before the time limit (default min(300, limit/4))");
+  sub->add_flag("--no-requeue", options->no_requeue, "Do not requeue when the time limit is near");
+  sub->add_option("--max-requeues", options->request.max_requeues, "Cap on requeues")
+      ->capture_default_str();
+  sub->add_flag("--dry-run", options->dry_run, "Print the script(s) instead of submitting");
+  sub->add_option("sweep_args", options->request.sweep_args,
+                  "Arguments after -- for riskstep sweep");
+  sub->callback([options, &exit_code] {
+    try {
+      exit_code = submit(*options);
+    } catch (const std::exception& e) {
+      std::cerr << "riskstep slurm submit: " << e.what() << "\n";
+      exit_code = 1;
+    }
+  });
+
+  auto max_requeues = std::make_shared<int>(5);
+  CLI::App* rq = slurm->add_subcommand("requeue",
+                                       "Requeue the current Slurm job (SLURM_JOB_ID) unless it hit "
+                                       "the cap; used by the job scripts");
+  rq->add_option("--max-requeues", *max_requeues, "Cap on SLURM_RESTART_COUNT")
+      ->capture_default_str();
+  rq->callback([max_requeues, &exit_code] {
+    try {
+      exit_code = requeue(*max_requeues);
+    } catch (const std::exception& e) {
+      std::cerr << "riskstep slurm requeue: " << e.what() << "\n";
+      exit_code = 1;
+    }
+  });
+}
+
+}  // namespace riskstep

@@ -1,0 +1,176 @@
+#include "jobs/train_stepnet/train_command.h"
+
+#include <mpi.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "jobs/cli/setting_options.h"
+#include "jobs/train_stepnet/training_checkpoint.h"
+#include "pipeline/comm/mpi_communicator.h"
+#include "pipeline/engine/checkpoint_dir.h"
+#include "pipeline/engine/stop_signal.h"
+#include "pipeline/engine/sweep_spec.h"
+#include "pipeline/engine/work_unit.h"
+#include "pipeline/store/result_store.h"
+#include "pipeline/store/run_metadata.h"
+
+namespace riskstep {
+
+namespace {
+
+struct TrainOptions {
+  std::unique_ptr<SettingOptions> settings;  // every train_stepnet setting but the replicate
+  uint64_t seed = 1;
+  std::string checkpoint_dir;
+  bool resume = false;
+  std::string out;
+};
+
+void print_summary(const Result& result) {
+  auto number = [&](const std::string& name) {
+    return std::get<double>(result.attributes.at(name));
+  };
+  std::cout << std::fixed << std::setprecision(4) << "final test accuracy "
+            << number("final_test_accuracy") << ", parameters "
+            << std::get<int64_t>(result.attributes.at("parameter_count")) << "\n";
+  const Table& nsi = result.tables.at("nsi");
+  const auto& stage = std::get<std::vector<int64_t>>(nsi.column("stage"));
+  const auto& mean = std::get<std::vector<double>>(nsi.column("mean"));
+  const auto& min = std::get<std::vector<double>>(nsi.column("min"));
+  const auto& max = std::get<std::vector<double>>(nsi.column("max"));
+  for (int64_t s = 1; s <= 3; ++s) {
+    double sum = 0, lowest = 1e300, highest = -1e300;
+    int blocks = 0;
+    for (size_t i = 0; i < stage.size(); ++i) {
+      if (stage[i] != s) continue;
+      sum += mean[i];
+      lowest = std::min(lowest, min[i]);
+      highest = std::max(highest, max[i]);
+      ++blocks;
+    }
+    if (blocks > 0)
+      std::cout << "NSI stage " << s << ": mean over " << blocks << " blocks " << sum / blocks
+                << ", min " << lowest << ", max " << highest << "\n";
+  }
+}
+
+// The command as a spec of one task on every rank, so it is the very task `riskstep sweep`
+// would run for that spec (same id, same seed).
+Task train_task(const TrainOptions& options, const JobKind& kind, int ranks, SweepSpec& spec) {
+  spec.kind = kind.name;
+  spec.source = "riskstep train";
+  spec.seed = options.seed;
+  spec.ranks_per_task = ranks;
+  spec.fixed = options.settings->given();
+  const Task task = expand_tasks(spec, kind.settings).front();
+  kind.make()->validate(task);
+  return task;
+}
+
+// Rank 0 claims the checkpoint directory; every rank learns its verdict ("" = accepted).
+std::string claim_on_rank0(const std::string& dir, const Task& task, MpiCommunicator& world) {
+  std::string refusal;
+  if (world.rank() == 0 && !dir.empty()) {
+    try {
+      claim_checkpoint_dir(dir, task, true);
+    } catch (const std::invalid_argument& error) {
+      refusal = error.what();
+    }
+  }
+  int64_t size = static_cast<int64_t>(refusal.size());
+  world.broadcast(&size, 1, ElementType::int64, 0);
+  refusal.resize(static_cast<size_t>(size));
+  MPI_Bcast(refusal.data(), static_cast<int>(size), MPI_CHAR, 0, world.comm());
+  return refusal;
+}
+
+TaskContext train_context(const TrainOptions& options, Communicator* world) {
+  TaskContext context;
+  context.rank_in_group = world->rank();
+  context.group_size = world->size();
+  context.group = world;
+  context.checkpoint_dir = options.checkpoint_dir;
+  context.resume = options.resume;
+  context.log = [](const std::string& line) { std::cout << line << std::endl; };
+  if (options.resume && world->rank() == 0 && !options.checkpoint_dir.empty() &&
+      !std::filesystem::exists(checkpoint_file(options.checkpoint_dir)))
+    context.log("no checkpoint in " + options.checkpoint_dir + ": starting fresh");
+  return context;
+}
+
+int report(const TrainOptions& options, const TaskRecord& record, const SweepSpec& spec,
+           int ranks) {
+  if (record.status == "stopped") {
+    std::cout << "riskstep train: " << record.error
+              << ": run the same command with --resume to continue\n";
+    return kStoppedEarlyStatus;
+  }
+  if (record.status != "ok") {
+    std::cerr << "riskstep train: " << record.error << std::endl;
+    return 1;
+  }
+  print_summary(record.result);
+  if (options.out.empty()) return 0;
+  write_results_file(options.out, collect_run_metadata(spec_toml(spec), ranks), {record});
+  std::cout << "wrote " << options.out << "\n";
+  return 0;
+}
+
+int run_train(const TrainOptions& options, const JobRegistry& registry) {
+  MpiCommunicator world(MPI_COMM_WORLD);
+  const JobKind& kind = registry.kind("train_stepnet");
+  SweepSpec spec;
+  Task task;
+  std::string error;
+  try {
+    task = train_task(options, kind, world.size(), spec);
+  } catch (const std::exception& thrown) {
+    error = thrown.what();
+  }
+  if (error.empty()) error = claim_on_rank0(options.checkpoint_dir, task, world);
+  if (!error.empty()) {
+    if (world.rank() == 0) std::cerr << "riskstep train: " << error << std::endl;
+    return 2;
+  }
+  StopRequestGuard stop_guard;  // SIGUSR1: checkpoint after this epoch and stop
+  const std::unique_ptr<Job> job = kind.make();
+  const TaskRecord record =
+      run_work_unit(*job, {task}, train_context(options, &world), world.rank()).front();
+  if (world.rank() != 0) return record.status == "ok" ? 0 : record.status == "stopped" ? 3 : 1;
+  return report(options, record, spec, world.size());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, const JobRegistry& registry, int& exit_code) {
+  auto options = std::make_shared<TrainOptions>();
+  CLI::App* train =
+      app.add_subcommand("train", "Train one ResNet (data-parallel over the ranks of mpirun)");
+  train->footer(
+      "Examples:\n"
+      "  riskstep train --attention stepnet --epochs 1 --steps-per-epoch 100\n"
+      "  mpirun -np 2 riskstep train --attention se --threads 1 --out se.h5\n"
+      "  riskstep train --epochs 2 --checkpoint-dir ck --stop-after-epochs 1   # stops, exit 3\n"
+      "  riskstep train --epochs 2 --checkpoint-dir ck --resume                # continues it\n"
+      "  riskstep train --dataset cifar10 --data-dir ~/cifar-10-batches-bin --depth 164 "
+      "--block bottleneck\n"
+      "  mpirun -np 2 riskstep train --device cuda      # one rank per GPU, NCCL\n"
+      "Run settings (marked) never change the task id or the numbers; the others do.\n"
+      "StepNet's module is our reconstruction of Huang et al. (ICCV 2023); see docs/stepnet.md.");
+  options->settings = std::make_unique<SettingOptions>(
+      *train, registry.kind("train_stepnet").settings, std::set<std::string>{"seed"});
+  train->add_option("--seed", options->seed, "Seed (weights, data order, augmentation)")
+      ->capture_default_str();
+  train->add_option("--checkpoint-dir", options->checkpoint_dir,
+                    "Keep a checkpoint here after every epoch (it belongs to this task)");
+  train->add_flag("--resume", options->resume,
+                  "Continue the checkpoint in --checkpoint-dir (fresh when there is none)");
+  train->add_option("--out", options->out, "Write the result as an HDF5 results file");
+  train->callback(
+      [options, &registry, &exit_code]() { exit_code = run_train(*options, registry); });
+}
+
+}  // namespace riskstep

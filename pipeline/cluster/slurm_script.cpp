@@ -1,0 +1,215 @@
+#include "pipeline/cluster/slurm_script.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "pipeline/cluster/slurm_values.h"
+
+namespace riskstep {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kTemplates[] = {"sweep.sbatch.in", "array.sbatch.in", "merge.sbatch.in",
+                                  "preemption.bash.in"};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot read the sbatch template");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool has_templates(const fs::path& dir) {
+  for (const char* name : kTemplates)
+    if (!fs::is_regular_file(dir / name)) return false;
+  return true;
+}
+
+std::string sbatch_line(const std::string& option) {
+  return "#SBATCH " + option + "\n";
+}
+
+// #SBATCH lines shared by the sweep and array jobs.
+std::string resource_lines(const SlurmRequest& r) {
+  std::string lines = sbatch_line("--job-name=" + r.job_name);
+  lines += sbatch_line("--nodes=" + std::to_string(r.nodes));
+  lines += sbatch_line("--ntasks-per-node=" + std::to_string(r.ntasks_per_node));
+  lines += sbatch_line("--cpus-per-task=" + std::to_string(r.cpus_per_task));
+  if (r.gpus_per_node > 0)
+    lines += sbatch_line("--gpus-per-node=" + std::to_string(r.gpus_per_node));
+  lines += sbatch_line("--time=" + r.time_limit);
+  if (!r.partition.empty()) lines += sbatch_line("--partition=" + r.partition);
+  if (!r.account.empty()) lines += sbatch_line("--account=" + r.account);
+  lines += sbatch_line("--signal=B:USR1@" + std::to_string(r.warning_seconds));
+  lines += sbatch_line(r.requeue ? "--requeue" : "--no-requeue");
+  // A requeued run appends to the log of the earlier runs instead of truncating it.
+  lines += sbatch_line("--open-mode=append");
+  return lines;
+}
+
+std::string environment_lines(const SlurmRequest& r) {
+  std::string lines = "export OMP_NUM_THREADS=" + std::to_string(r.cpus_per_task) + "\n";
+  // Open MPI refuses root unless told; a job runs as root only on a test cluster.
+  lines +=
+      "if [[ $(id -u) -eq 0 ]]; then export OMPI_ALLOW_RUN_AS_ROOT=1 "
+      "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi\n";
+  return lines;
+}
+
+std::string launch_prefix(const SlurmRequest& r) {
+  const std::string ranks = std::to_string(r.nodes * r.ntasks_per_node);
+  if (r.launcher == MpiLauncher::srun)
+    return "srun --mpi=pmix --kill-on-bad-exit=1 --ntasks=" + ranks +
+           " --ntasks-per-node=" + std::to_string(r.ntasks_per_node) +
+           " --cpus-per-task=" + std::to_string(r.cpus_per_task) +
+           (r.gpus_per_node > 0 ? " --gpu-bind=none" : "");
+  return "mpirun -np " + ranks + " --map-by ppr:" + std::to_string(r.ntasks_per_node) +
+         ":node --bind-to none";
+}
+
+// Arguments for `riskstep sweep` after SPEC --out DIR. GPU jobs run the sweep with --device cuda:
+// each rank binds the GPU of its node-local rank, so every rank sees all GPUs of its node. The
+// user's own arguments come last and win.
+std::string sweep_arguments(const SlurmRequest& r) {
+  std::vector<std::string> args;
+  if (r.gpus_per_node > 0) args = {"--device", "cuda"};
+  args.insert(args.end(), r.sweep_args.begin(), r.sweep_args.end());
+  std::string text;
+  for (const std::string& arg : args) text += " " + shell_single_quote(arg);
+  return text;
+}
+
+}  // namespace
+
+SlurmRequest checked(SlurmRequest r) {
+  validate_slurm_name("--job-name", r.job_name);
+  if (!r.partition.empty()) validate_slurm_name("--partition", r.partition);
+  if (!r.account.empty()) validate_slurm_name("--account", r.account);
+  const long limit = parse_slurm_time_limit("--time", r.time_limit);
+  validate_count("--nodes", r.nodes, 1, 100000);
+  validate_count("--gpus-per-node", r.gpus_per_node, 0, 64);
+  validate_count("--cpus-per-task", r.cpus_per_task, 1, 4096);
+  if (r.gpus_per_node > 0) {
+    if (r.ntasks_per_node == 0) r.ntasks_per_node = r.gpus_per_node;
+    if (r.ntasks_per_node != r.gpus_per_node)
+      throw std::invalid_argument(
+          "--ntasks-per-node: GPU jobs run one rank per GPU, so it must equal --gpus-per-node (" +
+          std::to_string(r.gpus_per_node) + "), got " + std::to_string(r.ntasks_per_node));
+  }
+  validate_count("--ntasks-per-node", r.ntasks_per_node, 1, 4096);
+  validate_count("--max-requeues", r.max_requeues, 0, 1000);
+  validate_count("--array", r.array_shards, 0, 100000);
+  validate_count("--max-concurrent", r.max_concurrent, 0, 100000);
+  if (r.max_concurrent > 0 && r.array_shards == 0)
+    throw std::invalid_argument("--max-concurrent: only applies with --array");
+  if (r.warning_seconds == 0)
+    r.warning_seconds = static_cast<int>(std::min(300L, std::max(1L, limit / 4)));
+  validate_count("--warning-seconds", r.warning_seconds, 1,
+                 std::min(65535L, std::max(1L, limit - 1)));
+  for (const std::string* path : {&r.riskstep_path, &r.spec_path, &r.out_dir})
+    if (path->empty() || (*path)[0] != '/')
+      throw std::invalid_argument("paths in a job script must be absolute, got '" + *path + "'");
+  return r;
+}
+
+std::string fill_template(const std::string& template_name, const std::string& text,
+                          const std::map<std::string, std::string>& values) {
+  std::string out;
+  std::set<std::string> used;
+  size_t pos = 0;
+  while (true) {
+    const size_t open = text.find('@', pos);
+    if (open == std::string::npos) break;
+    const size_t close = text.find('@', open + 1);
+    const std::string name =
+        close == std::string::npos ? "" : text.substr(open + 1, close - open - 1);
+    const bool is_placeholder = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || c == '_';
+    });
+    if (!is_placeholder) {  // a lone '@' (e.g. in --signal=B:USR1@300) is text
+      out.append(text, pos, open + 1 - pos);
+      pos = open + 1;
+      continue;
+    }
+    const auto value = values.find(name);
+    if (value == values.end())
+      throw std::invalid_argument(template_name + ": placeholder @" + name + "@ has no value");
+    out.append(text, pos, open - pos);
+    out += value->second;
+    used.insert(name);
+    pos = close + 1;
+  }
+  out.append(text, pos, std::string::npos);
+  for (const auto& [name, value] : values)
+    if (!used.count(name))
+      throw std::invalid_argument(template_name + ": does not use @" + name + "@");
+  return out;
+}
+
+std::string find_slurm_template_dir() {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("RISKSTEP_SLURM_TEMPLATES")) candidates.emplace_back(env);
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error)
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "riskstep" / "slurm");
+  // This file sits in pipeline/ of the source tree the binary was built from.
+  candidates.push_back(fs::path(__FILE__).parent_path().parent_path() / "slurm");
+  for (const fs::path& dir : candidates)
+    if (has_templates(dir)) return dir.string();
+  std::string tried;
+  for (const fs::path& dir : candidates) tried += (tried.empty() ? "" : ", ") + dir.string();
+  throw std::runtime_error("sbatch templates (sweep.sbatch.in ...) not found in: " + tried +
+                           "; set RISKSTEP_SLURM_TEMPLATES to riskstep's slurm/ directory");
+}
+
+RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::string& template_dir) {
+  const SlurmRequest r = checked(request);
+  const fs::path dir(template_dir);
+  const std::string preemption = read_text(dir / "preemption.bash.in");
+  std::map<std::string, std::string> values = {
+      {"RISKSTEP", shell_single_quote(r.riskstep_path)},
+      {"SPEC", shell_single_quote(r.spec_path)},
+      {"OUT", shell_single_quote(r.out_dir)},
+      {"MAX_REQUEUES", std::to_string(r.max_requeues)},
+      {"ENVIRONMENT", environment_lines(r)},
+      {"PREEMPTION", preemption},
+      {"LAUNCH", launch_prefix(r)},
+      {"SWEEP_ARGS", sweep_arguments(r)},
+  };
+  RenderedScripts scripts;
+  const std::string lines = resource_lines(r);
+  if (r.array_shards == 0) {
+    values["SBATCH_LINES"] = lines;
+    scripts.main = fill_template("sweep.sbatch.in", read_text(dir / "sweep.sbatch.in"), values);
+    return scripts;
+  }
+  std::string array = "--array=0-" + std::to_string(r.array_shards - 1);
+  if (r.max_concurrent > 0) array += "%" + std::to_string(r.max_concurrent);
+  values["SBATCH_LINES"] = lines + sbatch_line(array);
+  values["SHARDS"] = std::to_string(r.array_shards);
+  scripts.main = fill_template("array.sbatch.in", read_text(dir / "array.sbatch.in"), values);
+
+  std::string merge_lines = sbatch_line("--job-name=" + r.job_name + "-merge");
+  merge_lines += sbatch_line("--nodes=1");
+  merge_lines += sbatch_line("--ntasks=1");
+  merge_lines += sbatch_line("--time=" + r.time_limit);
+  if (!r.partition.empty()) merge_lines += sbatch_line("--partition=" + r.partition);
+  if (!r.account.empty()) merge_lines += sbatch_line("--account=" + r.account);
+  const std::map<std::string, std::string> merge_values = {
+      {"SBATCH_LINES", merge_lines}, {"RISKSTEP", values["RISKSTEP"]},     {"SPEC", values["SPEC"]},
+      {"OUT", values["OUT"]},        {"SWEEP_ARGS", values["SWEEP_ARGS"]},
+  };
+  scripts.merge =
+      fill_template("merge.sbatch.in", read_text(dir / "merge.sbatch.in"), merge_values);
+  return scripts;
+}
+
+}  // namespace riskstep

@@ -1,0 +1,90 @@
+#pragma once
+// The contract between the engine and a study: a Job turns a Task into a Result. A JobKind
+// declares a study once (name, factory, settings, study table); jobs/registry.cpp registers each
+// kind with one line, and the engine knows nothing else of it.
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pipeline/engine/result.h"
+#include "pipeline/engine/settings.h"
+#include "pipeline/engine/task.h"
+
+namespace riskstep {
+
+class Communicator;  // pipeline/comm/communicator.h; the task's group of ranks
+
+struct TaskContext {
+  int rank_in_group = 0;
+  int group_size = 1;
+  Communicator* group = nullptr;  // null when the task runs on one rank without MPI
+  std::string device = "cpu";     // bound by the engine before any job code: "cpu" or "cuda:N"
+  // Where a long task may keep resumable state ("" = none). A job claims it with
+  // claim_checkpoint_dir (pipeline/engine/checkpoint_dir.h) before writing into it.
+  std::string checkpoint_dir;
+  bool resume = true;  // continue this task's checkpoint when there is one (else refuse it)
+  std::function<void(const std::string&)> log;  // progress lines for long tasks
+};
+
+struct TaskOutcome {
+  Result result;
+  std::string error;     // non-empty: the task failed, with this message
+  bool stopped = false;  // stopped cleanly before finishing (see TaskStopped); error says why
+};
+
+// Thrown by a job that stopped cleanly before finishing (a stop request, a stop-after setting),
+// its state kept in the task's checkpoint directory: the engine stores nothing, so the next run
+// of the same task resumes it.
+class TaskStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Job {
+ public:
+  virtual ~Job() = default;
+  // Throws on failure; the engine records the message and carries on with other tasks.
+  virtual Result run(const Task& task, const TaskContext& context) = 0;
+  // Called for every task before a sweep starts, so bad parameters fail before any work.
+  virtual void validate(const Task& /*task*/) const {}
+  // Tasks with the same non-empty batch key may be handed to run_batch together (e.g. network
+  // seeds trained as one batched ensemble). Each keeps its own Result, which must equal what
+  // run() gives for that task alone, so results never depend on how tasks were grouped.
+  virtual std::string batch_key(const Task& /*task*/) const { return ""; }
+  // One outcome per task, in order; the default runs them one by one.
+  virtual std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
+                                             const TaskContext& context);
+  // A rough expected cost in any unit, used only to order work: a sweep hands out the costliest
+  // work units first, so cheap ones fill the end and ranks finish together. Never affects results.
+  virtual double relative_cost(const Task& /*task*/) const { return 1.0; }
+  // The device the task computes on: "cpu", "cuda", or "auto" (the run's --device). The engine
+  // binds each rank's GPU before any task runs when one needs "cuda".
+  virtual std::string device(const Task& /*task*/) const { return "auto"; }
+};
+
+struct JobKind {
+  std::string name;
+  std::string description;  // one line, for listings
+  std::function<std::unique_ptr<Job>()> make;
+  SettingsSchema settings;
+  // The study table `riskstep aggregate` prints from this kind's /summary rows (grouped by
+  // `group_by`, or the kind's own grouping when empty); unset: finished tasks per group.
+  std::function<Table(const Table& rows, const std::vector<std::string>& group_by)> study_table;
+};
+
+class JobRegistry {
+ public:
+  void add(JobKind kind);  // throws std::logic_error on a second kind of the same name
+  bool has(const std::string& name) const;
+  const JobKind& kind(const std::string& name) const;  // throws naming the known kinds
+  std::unique_ptr<Job> make(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, JobKind> kinds_;
+};
+
+}  // namespace riskstep

@@ -1,0 +1,337 @@
+#include "pipeline/engine/sweep.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "pipeline/comm/mpi_communicator.h"
+#include "pipeline/comm/mpi_wait.h"
+#include "pipeline/engine/farm.h"
+#include "pipeline/engine/interrupt.h"
+#include "pipeline/engine/out_dir.h"
+#include "pipeline/engine/progress.h"
+#include "pipeline/engine/stop_signal.h"
+#include "pipeline/engine/sweep_plan.h"
+#include "pipeline/engine/work_unit.h"
+#include "pipeline/store/result_store.h"
+
+namespace riskstep {
+
+namespace {
+
+constexpr size_t kFailuresListed = 20;
+
+// Every HDF5 file open callocs ~1 MB of cache tables. By default glibc hands that back to the
+// kernel on close (mmap threshold, heap trimming), so the next open page-faults and zeroes it
+// again: that was most of the cost of writing and merging task files (10x under load).
+void keep_allocator_caches() {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+int rank_of(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+// Runs `step` on rank 0 and tells every rank whether it threw; rank 0 prints the message.
+bool on_rank0(MPI_Comm comm, std::ostream& err, const std::function<void()>& step) {
+  std::string error;
+  if (rank_of(comm) == 0) {
+    try {
+      step();
+    } catch (const std::exception& thrown) {
+      error = thrown.what();
+    }
+  }
+  broadcast_string(error, comm);
+  if (!error.empty() && rank_of(comm) == 0) err << "riskstep sweep: " << error << "\n";
+  return error.empty();
+}
+
+// What the output directory holds (rank 0 only) and what this run will compute.
+struct DiskState {
+  std::vector<std::optional<TaskRecord>> on_disk;  // per task: its complete task file
+  std::vector<size_t> pending;                     // tasks to run now
+};
+
+void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& disk) {
+  size_t done = 0, failed = 0;
+  for (size_t i : plan.selected) {
+    const char* state = "pending";
+    if (disk.on_disk[i]) {
+      state = disk.on_disk[i]->status == "ok" ? "done" : "failed";
+      (disk.on_disk[i]->status == "ok" ? done : failed) += 1;
+    }
+    out << plan.tasks[i].id << "  " << state << "  seed=" << plan.tasks[i].seed << "  "
+        << describe(plan.tasks[i]) << "\n";
+  }
+  out << plan.selected.size() << " tasks (" << done << " done, " << failed << " failed, "
+      << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
+}
+
+DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::ostream& out) {
+  DiskState disk;
+  if (options.dry_run) {
+    disk.on_disk = scan_task_files(plan.out_dir, plan.tasks);
+    print_listing(out, plan, disk);
+    return disk;
+  }
+  prepare_sweep_directory(plan.out_dir, plan.spec, plan.tasks, options.force,
+                          options.shard.empty());
+  disk.on_disk = scan_task_files(plan.out_dir, plan.tasks);
+  for (size_t i : plan.selected) {
+    const bool redo =
+        !options.merge_only &&
+        (!disk.on_disk[i] || (options.retry_failed && disk.on_disk[i]->status != "ok"));
+    if (!redo) continue;
+    disk.pending.push_back(i);
+    disk.on_disk[i].reset();
+  }
+  return disk;
+}
+
+// Rank 0's pending list on every rank.
+std::vector<size_t> share_pending(MPI_Comm comm, const std::vector<size_t>& pending) {
+  uint64_t count = pending.size();
+  broadcast_patiently(&count, 1, MPI_UINT64_T, 0, comm);
+  std::vector<uint64_t> list(pending.begin(), pending.end());
+  list.resize(count);
+  broadcast_patiently(list.data(), static_cast<int>(count), MPI_UINT64_T, 0, comm);
+  return std::vector<size_t>(list.begin(), list.end());
+}
+
+// Counts kept by every rank for the tasks it ran, summed on rank 0 at the end.
+struct LeftOver {
+  int64_t stopped = 0;   // stopped before finishing (checkpointed): the next run resumes them
+  int64_t unstored = 0;  // finished but their file could not be written: the next run redoes them
+};
+
+// A record that cannot be written is not written as failed either: a storage problem (a full
+// disk) is the run's, not the task's, so the next plain run computes it again.
+bool store_record(const std::string& dir, const RunMetadata& metadata, const TaskRecord& record) {
+  CriticalWrite critical;
+  try {
+    write_task_file(task_file_path(dir, record.task.id), metadata, record);
+    return true;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "riskstep sweep: task %s: not stored: %s\n", record.task.id.c_str(),
+                 error.what());
+    return false;
+  }
+}
+
+TaskContext unit_context(const std::string& dir, const Task& first, const FarmSlot& slot,
+                         const SweepOptions& options, Communicator* group) {
+  TaskContext context;
+  context.rank_in_group = slot.rank_in_group;
+  context.group_size = slot.group_size;
+  context.group = group;
+  context.device = options.device;
+  context.checkpoint_dir = (std::filesystem::path(dir) / "checkpoints" / first.id).string();
+  context.resume = true;
+  context.log = [id = first.id](const std::string& line) {
+    std::fprintf(stderr, "task %s: %s\n", id.c_str(), line.c_str());
+  };
+  return context;
+}
+
+struct FarmWork {
+  const SweepPlan& plan;
+  const SweepOptions& options;
+  const RunMetadata& metadata;
+  Job& job;
+  std::vector<std::vector<size_t>> units;
+  LeftOver left;
+};
+
+bool run_unit(FarmWork& work, size_t unit_index, const FarmSlot& slot) {
+  const std::vector<size_t>& unit = work.units[unit_index];
+  std::vector<Task> tasks;
+  for (size_t index : unit) tasks.push_back(work.plan.tasks[index]);
+  std::unique_ptr<MpiCommunicator> group;
+  if (slot.group_size > 1) group = std::make_unique<MpiCommunicator>(slot.group_comm);
+  const TaskContext context =
+      unit_context(work.plan.out_dir, tasks.front(), slot, work.options, group.get());
+  const std::vector<TaskRecord> records = run_work_unit(work.job, tasks, context, slot.world_rank);
+  if (slot.rank_in_group != 0) return true;  // the group's rank 0 stores and reports
+  bool all_ok = true;
+  for (const TaskRecord& record : records) {
+    if (record.status == "stopped") {
+      ++work.left.stopped;
+      std::fprintf(stderr, "task %s: %s\n", record.task.id.c_str(), record.error.c_str());
+      continue;
+    }
+    if (!store_record(work.plan.out_dir, work.metadata, record)) ++work.left.unstored;
+    all_ok = all_ok && record.status == "ok";
+  }
+  return all_ok;
+}
+
+// Longest first: with dynamic scheduling the last units decide when the last rank finishes.
+std::vector<size_t> costliest_first(const FarmWork& work) {
+  std::vector<double> cost(work.units.size(), 0.0);
+  for (size_t u = 0; u < work.units.size(); ++u)
+    for (size_t index : work.units[u]) cost[u] += work.job.relative_cost(work.plan.tasks[index]);
+  std::vector<size_t> order(work.units.size());
+  for (size_t u = 0; u < order.size(); ++u) order[u] = u;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return cost[a] > cost[b]; });
+  return order;
+}
+
+FarmCounts run_units(MPI_Comm comm, FarmWork& work) {
+  std::vector<int> ranks_needed;
+  for (const auto& unit : work.units) ranks_needed.push_back(work.plan.tasks[unit.front()].ranks);
+  std::optional<ProgressLine> progress;
+  FarmOptions farm_options;
+  farm_options.coordinator_works = work.options.coordinator_works;
+  if (rank_of(comm) == 0 && work.options.progress) {
+    progress.emplace(stderr, work.units.size());
+    farm_options.on_progress = [&](size_t done, size_t failed) { progress->update(done, failed); };
+  }
+  const FarmCounts counts = run_farm(
+      comm, ranks_needed, costliest_first(work),
+      [&](size_t unit, const FarmSlot& slot) { return run_unit(work, unit, slot); }, farm_options);
+  if (progress) progress->finish(counts.done, counts.failed);
+  return counts;
+}
+
+LeftOver sum_left_over(MPI_Comm comm, const LeftOver& mine) {
+  int64_t counts[2] = {mine.stopped, mine.unstored};
+  MPI_Request request;
+  MPI_Iallreduce(MPI_IN_PLACE, counts, 2, MPI_INT64_T, MPI_SUM, comm, &request);
+  wait_patiently(request);
+  return LeftOver{counts[0], counts[1]};
+}
+
+// Rank 0: every selected task's record from disk, the results file, the report; the status.
+struct Tally {
+  std::vector<TaskRecord> records;
+  std::vector<const TaskRecord*> failures;
+  std::vector<size_t> missing;
+  size_t run_now = 0;
+};
+
+Tally tally(const SweepPlan& plan, DiskState& disk) {
+  Tally tally;
+  for (size_t i : disk.pending) {
+    disk.on_disk[i] = read_task_file(task_file_path(plan.out_dir, plan.tasks[i].id));
+    if (disk.on_disk[i]) ++tally.run_now;
+  }
+  for (size_t i : plan.selected) {
+    if (!disk.on_disk[i])
+      disk.on_disk[i] = read_task_file(task_file_path(plan.out_dir, plan.tasks[i].id));
+    if (disk.on_disk[i])
+      tally.records.push_back(*disk.on_disk[i]);
+    else
+      tally.missing.push_back(i);
+  }
+  for (const auto& record : tally.records)
+    if (record.status != "ok") tally.failures.push_back(&record);
+  return tally;
+}
+
+void report_failures(std::ostream& out, const SweepPlan& plan, const Tally& tally,
+                     bool merge_only) {
+  for (size_t f = 0; f < tally.failures.size() && f < kFailuresListed; ++f)
+    out << "  failed " << tally.failures[f]->task.id << " (" << describe(tally.failures[f]->task)
+        << "): " << tally.failures[f]->error << "\n";
+  if (tally.failures.size() > kFailuresListed)
+    out << "  ... and " << tally.failures.size() - kFailuresListed << " more\n";
+  if (!tally.failures.empty()) out << "rerun with --retry-failed to run only the failed tasks\n";
+  if (!merge_only) return;
+  for (size_t m = 0; m < tally.missing.size() && m < kFailuresListed; ++m)
+    out << "  missing " << plan.tasks[tally.missing[m]].id << " ("
+        << describe(plan.tasks[tally.missing[m]]) << ")\n";
+}
+
+int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& options,
+                    const RunMetadata& metadata, const FarmCounts& counts, const LeftOver& left,
+                    std::ostream& out, std::ostream& err) {
+  const Tally tally_now = tally(plan, disk);
+  int status = 0;
+  std::string written = (std::filesystem::path(plan.out_dir) / "results.h5").string();
+  if (!options.shard.empty()) {
+    written = (std::filesystem::path(plan.out_dir) / "tasks").string() +
+              " (merge the shards with --merge-only)";
+  } else {
+    try {
+      CriticalWrite critical;
+      write_results_file(written, metadata, tally_now.records);
+    } catch (const std::exception& error) {
+      err << "riskstep sweep: " << error.what() << "\n";
+      status = 1;
+    }
+  }
+  out << "sweep: " << (options.shard.empty() ? std::string() : "shard " + options.shard + ": ")
+      << plan.selected.size() << " tasks: " << tally_now.records.size() - tally_now.failures.size()
+      << " ok, " << tally_now.failures.size() << " failed";
+  if (!tally_now.missing.empty()) out << ", " << tally_now.missing.size() << " missing";
+  out << " (" << tally_now.run_now << " run now, " << plan.selected.size() - disk.pending.size()
+      << " already done) -> " << written << "\n";
+  report_failures(out, plan, tally_now, options.merge_only);
+  const bool left_for_later = left.stopped > 0 || counts.stopped;
+  if (!tally_now.failures.empty() || left.unstored > 0 ||
+      (!tally_now.missing.empty() && (options.merge_only || !left_for_later)))
+    status = 1;
+  if (left.unstored > 0)
+    out << left.unstored << " finished task(s) could not be stored (see the messages above): "
+        << "fix that and run the same command again\n";
+  if (left.stopped > 0)
+    out << left.stopped << " task(s) stopped before finishing (their checkpoints are kept): "
+        << "run the same command again to continue\n";
+  if (counts.stopped && !tally_now.missing.empty())
+    out << "stopped on request (SIGUSR1): " << tally_now.missing.size()
+        << " tasks not run; run the same command again to continue\n";
+  if (status == 0 && !tally_now.missing.empty()) status = kStoppedEarlyStatus;
+  out.flush();
+  return status;
+}
+
+}  // namespace
+
+std::string task_file_path(const std::string& out_dir, const std::string& task_id) {
+  return (std::filesystem::path(out_dir) / "tasks" / (task_id + ".h5")).string();
+}
+
+int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
+              std::ostream& out, std::ostream& err) {
+  keep_allocator_caches();
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  SweepPlan plan;
+  if (!on_rank0(comm, err, [&] { plan = make_sweep_plan(options, registry, size); })) return 2;
+  share_sweep_plan(comm, options, registry, plan);
+  DiskState disk;
+  if (!on_rank0(comm, err, [&] { disk = read_out_dir(options, plan, out); })) return 2;
+  if (options.dry_run) return 0;
+
+  RunMetadata metadata = collect_run_metadata(plan.spec.text, size);
+  for (const auto& line : options.overrides)
+    metadata.spec_overrides += (metadata.spec_overrides.empty() ? "" : "\n") + line;
+  std::unique_ptr<Job> job = registry.make(plan.spec.kind);
+  StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
+  InterruptGuard interrupt_guard(
+      rank_of(comm) == 0 ? "riskstep sweep: interrupted; finished tasks are kept in " +
+                               plan.out_dir + "/tasks; run the same command again to resume"
+                         : "");
+
+  FarmWork work{plan, options, metadata, *job, {}, {}};
+  work.units = group_work_units(*job, plan.tasks, share_pending(comm, disk.pending));
+  const FarmCounts counts = run_units(comm, work);
+  const LeftOver left = sum_left_over(comm, work.left);
+  int status = 0;
+  if (rank_of(comm) == 0)
+    status = finish_on_rank0(plan, disk, options, metadata, counts, left, out, err);
+  broadcast_patiently(&status, 1, MPI_INT, 0, comm);
+  return status;
+}
+
+}  // namespace riskstep

@@ -1,0 +1,90 @@
+#include "pipeline/engine/sweep_plan.h"
+
+#include <filesystem>
+
+#include "pipeline/comm/mpi_wait.h"
+#include "pipeline/engine/shard.h"
+
+namespace riskstep {
+
+namespace {
+
+const JobKind& kind_of(const SweepSpec& spec, const JobRegistry& registry) {
+  try {
+    return registry.kind(spec.kind);
+  } catch (const std::exception& error) {
+    throw SpecError(spec.source + ":" + std::to_string(spec.kind_line) +
+                    ": key 'kind': " + error.what());
+  }
+}
+
+void validate_tasks(const SweepPlan& plan, const JobKind& kind) {
+  const std::unique_ptr<Job> job = kind.make();
+  for (const auto& task : plan.tasks) {
+    try {
+      job->validate(task);
+    } catch (const std::exception& error) {
+      throw SpecError(plan.spec.source + ": task " + task.id + " (" + describe(task) +
+                      "): " + error.what());
+    }
+  }
+}
+
+void select_tasks(const SweepOptions& options, SweepPlan& plan) {
+  if (options.merge_only && !options.shard.empty())
+    throw SpecError("--merge-only and --shard exclude each other (the merge covers every shard)");
+  plan.selected.clear();
+  if (options.shard.empty()) {
+    for (size_t i = 0; i < plan.tasks.size(); ++i) plan.selected.push_back(i);
+  } else {
+    plan.selected = shard_task_indices(plan.tasks, parse_shard(options.shard));
+  }
+}
+
+}  // namespace
+
+SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& registry,
+                          int world_size) {
+  SweepPlan plan;
+  plan.spec = load_sweep_spec(options.spec_path, options.overrides);
+  plan.base_dir = std::filesystem::absolute(options.spec_path).parent_path().string();
+  const JobKind& kind = kind_of(plan.spec, registry);
+  plan.tasks = expand_tasks(plan.spec, kind.settings);
+  if (plan.tasks.empty())
+    throw SpecError(plan.spec.source + ": the grid expands to no tasks (everything excluded?)");
+  validate_tasks(plan, kind);
+  if (plan.spec.ranks_per_task > world_size && !options.dry_run)
+    throw SpecError(plan.spec.source + ": ranks_per_task = " +
+                    std::to_string(plan.spec.ranks_per_task) + " but the sweep runs on " +
+                    std::to_string(world_size) + " rank(s): start it with mpirun -np " +
+                    std::to_string(plan.spec.ranks_per_task) + " or more");
+  select_tasks(options, plan);
+  plan.out_dir = options.out_dir.empty() ? plan.spec.out : options.out_dir;
+  if (plan.out_dir.empty())
+    throw SpecError(plan.spec.source + ": no output directory: give --out DIR or out = \"...\"");
+  return plan;
+}
+
+void broadcast_string(std::string& text, MPI_Comm comm) {
+  uint64_t size = text.size();
+  broadcast_patiently(&size, 1, MPI_UINT64_T, 0, comm);
+  text.resize(size);
+  broadcast_patiently(text.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
+}
+
+void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
+                      SweepPlan& plan) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::string text = plan.spec.text, source = plan.spec.source;
+  broadcast_string(text, comm);
+  broadcast_string(source, comm);
+  broadcast_string(plan.base_dir, comm);
+  broadcast_string(plan.out_dir, comm);
+  if (rank == 0) return;
+  plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
+  plan.tasks = expand_tasks(plan.spec, registry.kind(plan.spec.kind).settings);
+  select_tasks(options, plan);
+}
+
+}  // namespace riskstep

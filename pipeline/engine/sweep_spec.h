@@ -1,0 +1,75 @@
+#pragma once
+// A sweep spec (TOML, format in docs/specs.md) and its expansion into Tasks.
+//
+//   kind = "backtest_var"      seed = 20231      ranks_per_task = 1      out = "out/x"
+//   [fixed]    parameters every task gets (arrays become one comma-joined string)
+//   [grid]     axes: non-empty arrays of scalars, or "a-b" integer ranges
+//   [[exclude]]    drops the combinations matching every listed key
+//   [[drop_axes]]  when = { key = values }, axes = ["seed"]: matching tasks lose those axes
+//                  (duplicates then merge, so e.g. seed-free models run once)
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pipeline/engine/settings.h"
+#include "pipeline/engine/task.h"
+
+namespace riskstep {
+
+// One line: "spec.toml:LINE: key 'x': expected ..." (or "spec.toml: --set x: ...").
+class SpecError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// key -> accepted values; a task matches when its value for every key is among them.
+using ValueMatch = std::map<std::string, std::vector<ParamValue>>;
+
+struct DropAxesRule {
+  ValueMatch when;
+  std::vector<std::string> axes;
+};
+
+struct SweepSpec {
+  std::string source;                  // the spec file name used in messages
+  std::string text;                    // the file as read
+  std::vector<std::string> overrides;  // --set key=value, as given
+  std::string kind;
+  int kind_line = 0;
+  uint64_t seed = 0;
+  int ranks_per_task = 1;
+  std::string out;  // "" when absent
+  Params fixed;
+  std::vector<std::pair<std::string, std::vector<ParamValue>>> grid;  // file order
+  std::vector<ValueMatch> exclude;
+  std::vector<DropAxesRule> drop_axes;
+  // Where each "fixed.NAME" and "grid.NAME" came from, as messages name it:
+  // "spec.toml:12: key 'fixed.x'", "spec.toml: --set x=1: key 'fixed.x'" or "--models".
+  std::map<std::string, std::string> locations;
+};
+
+// `base_dir` anchors relative paths (values of `out` and of keys ending in _dir, _path, _file).
+// Overrides are "key=value" with key one of kind, seed, ranks_per_task, out, fixed.NAME,
+// grid.NAME, or a bare NAME (a grid axis if there is one, else a fixed parameter).
+SweepSpec parse_sweep_spec(const std::string& text, const std::string& source,
+                           const std::string& base_dir,
+                           const std::vector<std::string>& overrides = {});
+SweepSpec load_sweep_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// TOML text that parses back to `spec` (paths as resolved): what a command such as `riskstep
+// backtest` records as the spec of its run, so `riskstep sweep` can rerun it.
+std::string spec_toml(const SweepSpec& spec);
+
+// Every [fixed] key and [grid] axis checked against the kind's settings (unknown names with a
+// "did you mean", types, choices; a run setting cannot be an axis). Throws SpecError naming the
+// line.
+void check_settings(const SweepSpec& spec, const SettingsSchema& settings);
+
+// The grid's cartesian product (last axis fastest), minus exclusions, axes dropped, duplicates
+// merged; each with the fixed settings, spec seed and ranks_per_task, split by `settings` into
+// identity and run settings. Calls check_settings first.
+std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings);
+
+}  // namespace riskstep

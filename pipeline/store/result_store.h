@@ -1,0 +1,39 @@
+#pragma once
+// The HDF5 result store: one file per task (DIR/tasks/<id>.h5) and the merged DIR/results.h5.
+// Layout: docs/hdf5-layout.md. Both kinds of file carry the run metadata as root attributes and
+// each task under /tasks/<id>/, so a task file can be read alone and merging is a copy.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/engine/result.h"
+#include "pipeline/engine/task_record.h"
+#include "pipeline/store/run_metadata.h"
+
+namespace riskstep {
+
+// Written to `path`.tmp.<pid> then renamed, so `path` is either absent or complete. Throws
+// std::runtime_error naming the file or the offending name (e.g. a Result attribute that clashes
+// with an engine attribute such as "status").
+void write_task_file(const std::string& path, const RunMetadata& metadata,
+                     const TaskRecord& record);
+
+// nullopt when the file is missing, partial, unreadable or not a riskstep task file; never throws
+// for a bad file.
+std::optional<TaskRecord> read_task_file(const std::string& path);
+
+// /tasks/<id>/... for every record plus /summary (see summary_table.h). Atomic like task files.
+void write_results_file(const std::string& path, const RunMetadata& metadata,
+                        const std::vector<TaskRecord>& records);
+
+// Every record under /tasks of a results file. Throws naming the file when it is not one.
+std::vector<TaskRecord> read_results_file(const std::string& results_path);
+
+// The root attributes of a task or results file. Throws naming the file when it is not one.
+RunMetadata read_run_metadata(const std::string& path);
+
+// /summary as a Table, for aggregation. Throws one line naming the file when it is not a riskstep
+// results file.
+Table read_summary_table(const std::string& results_path);
+
+}  // namespace riskstep
