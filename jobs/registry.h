@@ -1,6 +1,6 @@
 #pragma once
 // Every job kind riskstep knows, bound to its name for specs and the command line.
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

@@ -3,7 +3,7 @@
 // into one HDF5 results file, with the results table printed.
 #include <CLI/CLI.hpp>
 
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

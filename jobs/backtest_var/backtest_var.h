@@ -3,7 +3,7 @@
 // Settings: jobs/backtest_var/backtest_settings.h. A network's weights are seeded by the task's
 // seed (derived from the spec seed and the task id); network seeds of one model train together
 // as one batched ensemble, each bit-identical to training it alone.
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

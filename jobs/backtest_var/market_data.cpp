@@ -6,7 +6,7 @@
 
 #include "models/market/price_csv.h"
 #include "models/var/synthetic_market.h"
-#include "pipeline/store/sha256.h"
+#include "pipeline/core/sha256.h"
 
 namespace riskstep {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 
 namespace riskstep {
 

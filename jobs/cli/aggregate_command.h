@@ -2,7 +2,7 @@
 // `riskstep aggregate`: each study's table from one or more results files or sweep directories.
 #include <CLI/CLI.hpp>
 
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

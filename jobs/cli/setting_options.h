@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/settings.h"
+#include "pipeline/core/settings.h"
 
 namespace riskstep {
 

@@ -2,7 +2,7 @@
 // `riskstep sweep SPEC --out DIR`: a whole grid over MPI (run it under mpirun, srun, or alone).
 #include <CLI/CLI.hpp>
 
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

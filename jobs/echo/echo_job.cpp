@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "pipeline/comm/communicator.h"
+#include "pipeline/core/typed_settings.h"
 #include "pipeline/engine/stop_signal.h"
-#include "pipeline/engine/typed_settings.h"
 
 namespace riskstep {
 namespace {

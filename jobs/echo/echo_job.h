@@ -4,7 +4,7 @@
 // sleep, fail, return NaN, ask for a clean stop or log each run, which is what the engine's
 // tests of scheduling, failures, resume and signals need. A third study starts as a copy of this
 // folder plus one line in jobs/registry.cpp.
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

@@ -2,7 +2,7 @@
 // `riskstep train ...`: one (data-parallel) StepNet training, run by every rank of mpirun.
 #include <CLI/CLI.hpp>
 
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "pipeline/engine/typed_settings.h"
+#include "pipeline/core/typed_settings.h"
 
 namespace riskstep {
 

@@ -18,9 +18,9 @@
 #include "models/vision/resnet.h"
 #include "models/vision/stiffness.h"
 #include "pipeline/comm/mpi_communicator.h"
+#include "pipeline/core/sha256.h"
 #include "pipeline/engine/checkpoint_dir.h"
 #include "pipeline/engine/stop_signal.h"
-#include "pipeline/store/sha256.h"
 #ifdef RISKSTEP_HAVE_NCCL
 #include "pipeline/comm/nccl_communicator.h"
 #endif

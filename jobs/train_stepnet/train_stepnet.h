@@ -10,7 +10,7 @@
 
 #include "jobs/train_stepnet/train_settings.h"
 #include "pipeline/comm/communicator.h"
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 
 namespace riskstep {
 

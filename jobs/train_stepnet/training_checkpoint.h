@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/vision/resnet.h"
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 
 namespace riskstep {
 

@@ -4,7 +4,7 @@
 // refused with one line naming the first difference, never reused or overwritten.
 #include <string>
 
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

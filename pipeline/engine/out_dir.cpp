@@ -9,9 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "pipeline/core/sha256.h"
 #include "pipeline/engine/sweep.h"
 #include "pipeline/store/atomic_file.h"
-#include "pipeline/store/sha256.h"
 
 namespace riskstep {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/job.h"
+#include "pipeline/core/job.h"
 #include "pipeline/engine/sweep.h"
 #include "pipeline/engine/sweep_spec.h"
 

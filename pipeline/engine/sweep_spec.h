@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/settings.h"
-#include "pipeline/engine/task.h"
+#include "pipeline/core/settings.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

@@ -4,8 +4,8 @@
 // (Job::batch_key) to run through Job::run_batch.
 #include <vector>
 
-#include "pipeline/engine/job.h"
-#include "pipeline/engine/task_record.h"
+#include "pipeline/core/job.h"
+#include "pipeline/core/task_record.h"
 
 namespace riskstep {
 

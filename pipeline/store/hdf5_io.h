@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 
 namespace riskstep::hdf5 {
 

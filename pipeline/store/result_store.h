@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/result.h"
-#include "pipeline/engine/task_record.h"
+#include "pipeline/core/result.h"
+#include "pipeline/core/task_record.h"
 #include "pipeline/store/run_metadata.h"
 
 namespace riskstep {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "pipeline/store/sha256.h"
+#include "pipeline/core/sha256.h"
 #include "pipeline/version.h"
 
 namespace riskstep {

@@ -6,7 +6,7 @@
 // with a string and a number becomes string. A job column named like a parameter wins.
 #include <vector>
 
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 #include "pipeline/store/result_store.h"
 
 namespace riskstep {

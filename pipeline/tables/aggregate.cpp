@@ -5,7 +5,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

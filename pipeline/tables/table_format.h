@@ -3,7 +3,7 @@
 // full precision, RFC 4180 quoting).
 #include <ostream>
 
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 
 namespace riskstep {
 

@@ -1,8 +1,8 @@
-#include "pipeline/engine/settings.h"
+#include "pipeline/core/settings.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/engine/typed_settings.h"
+#include "pipeline/core/typed_settings.h"
 
 namespace riskstep {
 namespace {

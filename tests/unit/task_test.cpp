@@ -1,4 +1,4 @@
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 #include <gtest/gtest.h>
 

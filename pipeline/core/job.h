@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/result.h"
-#include "pipeline/engine/settings.h"
-#include "pipeline/engine/task.h"
+#include "pipeline/core/result.h"
+#include "pipeline/core/settings.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

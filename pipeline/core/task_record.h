@@ -2,8 +2,8 @@
 // What became of one task: its outcome as the engine stores it (pipeline/store/result_store.h).
 #include <string>
 
-#include "pipeline/engine/result.h"
-#include "pipeline/engine/task.h"
+#include "pipeline/core/result.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

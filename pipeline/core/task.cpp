@@ -1,10 +1,10 @@
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
 
-#include "pipeline/store/sha256.h"
+#include "pipeline/core/sha256.h"
 
 namespace riskstep {
 

@@ -1,6 +1,6 @@
 #pragma once
 // One unit of work: a job kind plus its settings. Its id is a hash of the kind and the identity
-// settings (pipeline/engine/settings.h) exactly as given, so it is stable across runs, rank
+// settings (pipeline/core/settings.h) exactly as given, so it is stable across runs, rank
 // counts, orderings and run settings; its seed derives from (spec seed, id) for the same reason.
 // Leaving a setting out and writing its default are different ids: the id hashes what was written.
 #include <cstdint>

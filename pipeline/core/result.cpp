@@ -1,4 +1,4 @@
-#include "pipeline/engine/result.h"
+#include "pipeline/core/result.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -3,13 +3,13 @@
 // setting enters riskstep: spec keys, --set, command-line options, task ids and result records.
 //
 // Identity settings can change a result (model, data, epochs, ...): they, and only they, enter
-// the task id and seed (pipeline/engine/task.h). Run settings must not change a number (threads,
+// the task id and seed (pipeline/core/task.h). Run settings must not change a number (threads,
 // bucket size, backend, stop-after, scratch paths): they are recorded with the result and may
 // differ between a run and its resume.
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/task.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 

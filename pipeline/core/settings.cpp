@@ -1,4 +1,4 @@
-#include "pipeline/engine/settings.h"
+#include "pipeline/core/settings.h"
 
 #include <algorithm>
 #include <stdexcept>

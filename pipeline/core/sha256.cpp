@@ -1,4 +1,4 @@
-#include "pipeline/store/sha256.h"
+#include "pipeline/core/sha256.h"
 
 #include <openssl/evp.h>
 

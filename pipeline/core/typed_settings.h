@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/engine/settings.h"
+#include "pipeline/core/settings.h"
 
 namespace riskstep {
 

@@ -1,1 +1,0 @@
-// Anchor translation unit so riskstep_models always has at least one source.
