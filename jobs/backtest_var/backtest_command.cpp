@@ -10,8 +10,10 @@
 #include "jobs/backtest_var/seed_range.h"
 #include "jobs/backtest_var/var_table.h"
 #include "jobs/cli/setting_options.h"
+#include "pipeline/core/printable.h"
 #include "pipeline/engine/sweep_spec.h"
 #include "pipeline/engine/work_unit.h"
+#include "pipeline/store/output_path.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/run_metadata.h"
 #include "pipeline/store/summary_table.h"
@@ -26,6 +28,7 @@ struct BacktestOptions {
   std::string seeds = "0";
   uint64_t spec_seed = 20231;
   std::string out;
+  bool force = false;
   bool csv = false;
 };
 
@@ -47,10 +50,14 @@ SweepSpec backtest_spec(const BacktestOptions& options) {
   spec.source = "riskstep backtest";
   spec.seed = options.spec_seed;
   spec.fixed = options.settings->given();
-  if (options.synthetic == (spec.fixed.count("data") > 0))
-    throw std::invalid_argument("give exactly one of --data FILE or --synthetic");
+  const int sources =
+      int(options.synthetic) + int(spec.fixed.count("data")) + int(spec.fixed.count("data_dir"));
+  if (sources != 1)
+    throw std::invalid_argument(
+        "give exactly one of --data FILE, --data-dir DIR (with --index) or --synthetic");
   if (options.synthetic) spec.fixed["data"] = std::string("synthetic");
   if (!spec.fixed.count("index")) {
+    if (!spec.fixed.count("data")) throw std::invalid_argument("--data-dir needs --index NAME");
     const std::string data = std::get<std::string>(spec.fixed.at("data"));
     spec.fixed["index"] =
         options.synthetic ? std::string("synthetic") : std::filesystem::path(data).stem().string();
@@ -96,6 +103,20 @@ std::vector<TaskRecord> run_tasks(Job& job, const std::vector<Task>& tasks) {
   return records;
 }
 
+bool write_results(const std::string& path, const SweepSpec& spec,
+                   const std::vector<TaskRecord>& records) {
+  try {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    write_results_file(path, collect_run_metadata(spec_toml(spec), 1), records);
+  } catch (const std::exception& error) {
+    std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";
+    return false;
+  }
+  std::cerr << "wrote " << path << "\n";
+  return true;
+}
+
 int run_backtest(const BacktestOptions& options, const JobRegistry& registry) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -105,22 +126,18 @@ int run_backtest(const BacktestOptions& options, const JobRegistry& registry) {
   const JobKind& kind = registry.kind("backtest_var");
   const std::unique_ptr<Job> job = kind.make();
   try {
+    if (!options.out.empty()) check_results_file_path(options.out, options.force);
     spec = backtest_spec(options);
     tasks = expand_tasks(spec, kind.settings);
     for (const Task& task : tasks) job->validate(task);
   } catch (const std::exception& error) {
-    std::cerr << "riskstep backtest: " << error.what() << "\n";
+    std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";
     return 2;
   }
   const std::vector<TaskRecord> records = run_tasks(*job, tasks);
   size_t failed = 0;
   for (const auto& record : records) failed += record.status != "ok";
-  if (!options.out.empty()) {
-    const auto parent = std::filesystem::path(options.out).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    write_results_file(options.out, collect_run_metadata(spec_toml(spec), 1), records);
-    std::cerr << "wrote " << options.out << "\n";
-  }
+  if (!options.out.empty() && !write_results(options.out, spec, records)) return 1;
   const Table summary = summary_table(records);
   if (summary.rows() > 0) print_var_table(std::cout, summary, VarTableOptions{options.csv, {}});
   if (failed) std::cerr << failed << " of " << tasks.size() << " tasks failed\n";
@@ -149,7 +166,9 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
       ->capture_default_str();
   command->add_option("--spec-seed", options->spec_seed, "Seed all task seeds derive from")
       ->capture_default_str();
-  command->add_option("--out", options->out, "HDF5 results file to write");
+  command->add_option("--out", options->out, "HDF5 results file to write (riskstep's own, or new)");
+  command->add_flag("--force", options->force,
+                    "Replace --out even when it is a file riskstep did not write");
   command->add_flag("--csv", options->csv, "Print the table as CSV instead of Markdown");
   command->callback(
       [options, &registry, &exit_code] { exit_code = run_backtest(*options, registry); });

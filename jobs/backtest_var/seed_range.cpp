@@ -5,6 +5,8 @@
 
 namespace riskstep {
 namespace {
+constexpr int64_t kMaxSeeds = 100000;
+
 int64_t parse_seed(const std::string& text, const std::string& item) {
   size_t used = 0;
   int64_t value = -1;
@@ -32,6 +34,9 @@ std::vector<int64_t> parse_seed_list(const std::string& text) {
     const int64_t first = parse_seed(item.substr(0, dash), item);
     const int64_t last = parse_seed(item.substr(dash + 1), item);
     if (last < first) throw std::invalid_argument("seeds: range '" + item + "' runs backwards");
+    if (int64_t(seeds.size()) + (last - first) >= kMaxSeeds)
+      throw std::invalid_argument("seeds: more than " + std::to_string(kMaxSeeds) +
+                                  " seeds; a sweep over that many tasks wants a spec file");
     for (int64_t seed = first; seed <= last; ++seed) seeds.push_back(seed);
   }
   if (seeds.empty()) throw std::invalid_argument("seeds: expected e.g. 0-9, got '" + text + "'");

@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "jobs/cli/study_table.h"
+#include "pipeline/core/printable.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/summary_table.h"
 
@@ -16,19 +18,54 @@ struct AggregateOptions {
   bool csv = false;
 };
 
-int run_aggregate(const AggregateOptions& options, const JobRegistry& registry) {
-  Table summary;
-  try {
-    for (const auto& input : options.inputs) {
-      const std::string path = std::filesystem::is_directory(input) ? input + "/results.h5" : input;
-      if (!std::filesystem::exists(path)) {
-        std::cerr << "riskstep aggregate: " << path << ": no such results file"
-                  << (std::filesystem::is_directory(input) ? " (has the sweep finished?)" : "")
-                  << "\n";
-        return 2;
-      }
-      append_rows_union(summary, read_summary_table(path));
+// The results file of an input (a sweep directory means its results.h5); throws when absent.
+std::string results_path(const std::string& input) {
+  const bool directory = std::filesystem::is_directory(input);
+  const std::string path = directory ? input + "/results.h5" : input;
+  if (!std::filesystem::exists(path))
+    throw std::invalid_argument(path + ": no such results file" +
+                                (directory ? " (has the sweep finished?)" : ""));
+  return path;
+}
+
+// Rows of tasks already counted (a file given twice, or copies of one sweep's results) are
+// dropped, so no task is counted twice.
+Table new_rows(const Table& rows, std::set<std::string>& seen_tasks, size_t& repeated) {
+  const auto& ids = std::get<std::vector<std::string>>(rows.column("task_id"));
+  std::set<std::string> in_this_file;
+  std::vector<size_t> keep;
+  for (size_t row = 0; row < ids.size(); ++row) {
+    if (seen_tasks.count(ids[row]) && !in_this_file.count(ids[row])) {
+      ++repeated;
+      continue;
     }
+    in_this_file.insert(ids[row]);
+    keep.push_back(row);
+  }
+  seen_tasks.insert(in_this_file.begin(), in_this_file.end());
+  return rows.rows_at(keep);
+}
+
+Table read_inputs(const std::vector<std::string>& inputs) {
+  Table summary;
+  std::set<std::string> files, tasks;
+  size_t repeated = 0;
+  for (const auto& input : inputs) {
+    const std::string path = results_path(input);
+    if (!files.insert(std::filesystem::weakly_canonical(path).string()).second) continue;
+    read_results_file(path);  // verifies every task's checksum; throws naming the file
+    const Table rows = read_summary_table(path);
+    if (rows.rows() > 0) append_rows_union(summary, new_rows(rows, tasks, repeated));
+  }
+  if (repeated > 0)
+    std::cerr << "riskstep aggregate: " << repeated
+              << " summary rows of tasks already read from another file were counted once\n";
+  return summary;
+}
+
+int run_aggregate(const AggregateOptions& options, const JobRegistry& registry) {
+  try {
+    const Table summary = read_inputs(options.inputs);
     if (summary.rows() == 0) {
       std::cerr << "riskstep aggregate: no finished tasks in the given results\n";
       return 1;
@@ -36,7 +73,7 @@ int run_aggregate(const AggregateOptions& options, const JobRegistry& registry) 
     print_study_tables(std::cout, registry, summary,
                        StudyTableOptions{options.csv, options.group_by});
   } catch (const std::exception& error) {
-    std::cerr << "riskstep aggregate: " << error.what() << "\n";
+    std::cerr << "riskstep aggregate: " << printable(error.what()) << "\n";
     return 2;
   }
   return 0;

@@ -10,6 +10,7 @@
 #include "jobs/cli/sweep_command.h"
 #include "jobs/registry.h"
 #include "jobs/train_stepnet/train_command.h"
+#include "pipeline/core/printable.h"
 #include "pipeline/version.h"
 
 int main(int argc, char** argv) {
@@ -34,9 +35,24 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     // Bad input is exit status 2 (README, Commands); --help and --version are not errors.
-    const int status = app.exit(error);
+    if (error.get_exit_code() == 0) {
+      app.exit(error);
+    } else if (world_rank == 0) {
+      std::cerr << "riskstep: " << riskstep::printable(error.what())
+                << " (riskstep --help lists the commands, riskstep COMMAND --help their options)"
+                << std::endl;
+    }
     MPI_Finalize();
-    return status == 0 ? 0 : 2;
+    return error.get_exit_code() == 0 ? 0 : 2;
+  } catch (const std::exception& error) {
+    // A bug or an unforeseen system error: one line, and no rank left waiting in a collective.
+    std::cerr << "riskstep (rank " << world_rank << "): " << riskstep::printable(error.what())
+              << std::endl;
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size > 1) MPI_Abort(MPI_COMM_WORLD, 1);
+    MPI_Finalize();
+    return 1;
   }
   MPI_Finalize();
   return exit_code;

@@ -37,7 +37,7 @@ CLI::Option* flag_option(CLI::App& command, const Setting& setting,
   const std::string name = option_name(setting.name);
   return command.add_flag_function(
       name + ",!--no-" + name.substr(2), [value](int64_t count) { *value = count > 0; },
-      help_of(setting));
+      help_of(setting) + " (default: " + param_to_string(setting.default_value) + ")");
 }
 
 }  // namespace

@@ -54,6 +54,13 @@ Examples:
                    "of its node")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  command->add_flag("--wait", options->wait,
+                    "When another run holds the output directory, wait for it instead of refusing");
+  command
+      ->add_option("--max-tasks", options->max_tasks,
+                   "Refuse a grid of more combinations than this (checked before expanding it)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->add_flag("--force", options->force,
                     "Run into an output directory made from a different sweep");
   command->add_flag(

@@ -10,10 +10,12 @@
 #include "jobs/cli/setting_options.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "pipeline/comm/mpi_communicator.h"
+#include "pipeline/core/printable.h"
 #include "pipeline/engine/checkpoint_dir.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/engine/sweep_spec.h"
 #include "pipeline/engine/work_unit.h"
+#include "pipeline/store/output_path.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/run_metadata.h"
 
@@ -27,6 +29,7 @@ struct TrainOptions {
   std::string checkpoint_dir;
   bool resume = false;
   std::string out;
+  bool force = false;
 };
 
 void print_summary(const Result& result) {
@@ -65,6 +68,7 @@ Task train_task(const TrainOptions& options, const JobKind& kind, int ranks, Swe
   spec.seed = options.seed;
   spec.ranks_per_task = ranks;
   spec.fixed = options.settings->given();
+  if (!options.out.empty()) check_results_file_path(options.out, options.force);
   const Task task = expand_tasks(spec, kind.settings).front();
   kind.make()->validate(task);
   return task;
@@ -114,7 +118,12 @@ int report(const TrainOptions& options, const TaskRecord& record, const SweepSpe
   }
   print_summary(record.result);
   if (options.out.empty()) return 0;
-  write_results_file(options.out, collect_run_metadata(spec_toml(spec), ranks), {record});
+  try {
+    write_results_file(options.out, collect_run_metadata(spec_toml(spec), ranks), {record});
+  } catch (const std::exception& error) {
+    std::cerr << "riskstep train: " << printable(error.what()) << std::endl;
+    return 1;
+  }
   std::cout << "wrote " << options.out << "\n";
   return 0;
 }
@@ -132,7 +141,7 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
   }
   if (error.empty()) error = claim_on_rank0(options.checkpoint_dir, task, world);
   if (!error.empty()) {
-    if (world.rank() == 0) std::cerr << "riskstep train: " << error << std::endl;
+    if (world.rank() == 0) std::cerr << "riskstep train: " << printable(error) << std::endl;
     return 2;
   }
   StopRequestGuard stop_guard;  // SIGUSR1: checkpoint after this epoch and stop
@@ -169,6 +178,8 @@ void add_train_command(CLI::App& app, const JobRegistry& registry, int& exit_cod
   train->add_flag("--resume", options->resume,
                   "Continue the checkpoint in --checkpoint-dir (fresh when there is none)");
   train->add_option("--out", options->out, "Write the result as an HDF5 results file");
+  train->add_flag("--force", options->force,
+                  "Replace --out even when it is a file riskstep did not write");
   train->callback(
       [options, &registry, &exit_code]() { exit_code = run_train(*options, registry); });
 }

@@ -85,7 +85,7 @@ bool is_leap_year(int year) {
   return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-// Strict ISO calendar date. Written out here because pipeline/ does not link Boost.
+// Strict ISO calendar date (YYYY-MM-DD, a day that exists), checked without a date library.
 bool is_iso_date(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})

@@ -29,7 +29,8 @@ Normalization channel_statistics(const ImageDataset& dataset);
 ImageDataset head(const ImageDataset& dataset, int64_t count);
 
 // Returns a file's bytes (gunzipped when the file is gzip) or throws naming the file. The caller
-// supplies it, so the models need no compression library (jobs/gzip_file.h has the zlib one).
+// supplies it, so the models need no compression library (jobs/train_stepnet/gzip_file.h has the
+// zlib one).
 using FileReader = std::function<std::vector<uint8_t>(const std::string& path)>;
 
 }  // namespace riskstep::vision

@@ -160,8 +160,8 @@ std::string find_slurm_template_dir() {
   const fs::path exe = fs::read_symlink("/proc/self/exe", error);
   if (!error)
     candidates.push_back(exe.parent_path().parent_path() / "share" / "riskstep" / "slurm");
-  // This file sits in pipeline/ of the source tree the binary was built from.
-  candidates.push_back(fs::path(__FILE__).parent_path().parent_path() / "slurm");
+  // This file sits in pipeline/cluster/ of the source tree the binary was built from.
+  candidates.push_back(fs::path(__FILE__).parent_path().parent_path().parent_path() / "slurm");
   for (const fs::path& dir : candidates)
     if (has_templates(dir)) return dir.string();
   std::string tried;

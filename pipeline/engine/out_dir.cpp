@@ -1,9 +1,12 @@
 #include "pipeline/engine/out_dir.h"
 
+#include <signal.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +15,7 @@
 #include "pipeline/core/sha256.h"
 #include "pipeline/engine/sweep.h"
 #include "pipeline/store/atomic_file.h"
+#include "pipeline/store/output_path.h"
 
 namespace riskstep {
 
@@ -23,13 +27,41 @@ std::string sweep_fingerprint(const std::vector<Task>& tasks) {
   return sha256_hex(list.dump());
 }
 
+namespace {
+
+// "<name>.tmp.<host>.<pid>" (or an older "<name>.tmp.<pid>"): left by a writer that died, when
+// nobody else writes into the directory; beside array shards, only when it is this host's and its
+// process no longer exists.
+bool left_by_dead_writer(const std::string& name, bool alone) {
+  const size_t mark = name.find(".tmp.");
+  if (mark == std::string::npos) return false;
+  if (alone) return true;
+  const std::string owner = name.substr(mark + 5);
+  const size_t dot = owner.rfind('.');
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  if (dot == std::string::npos || owner.substr(0, dot) != host) return false;
+  const pid_t pid = static_cast<pid_t>(std::atol(owner.c_str() + dot + 1));
+  return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+void remove_dead_temporaries(const fs::path& folder, bool alone) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error))
+    if (left_by_dead_writer(entry.path().filename().string(), alone))
+      fs::remove(entry.path(), error);
+}
+
+}  // namespace
+
 void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
-                             const std::vector<Task>& tasks, bool force, bool remove_temporaries) {
+                             const std::vector<Task>& tasks, bool force, bool alone) {
   const fs::path root(dir);
   std::error_code error;
   fs::create_directories(root / "tasks", error);
   if (error)
     throw std::runtime_error(dir + ": cannot create the output directory: " + error.message());
+  check_results_file_path((root / "results.h5").string(), false);
 
   const std::string fingerprint = sweep_fingerprint(tasks);
   const fs::path manifest = root / "sweep.json";
@@ -58,27 +90,25 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                          {"overrides", spec.overrides}};
   write_file_atomically(manifest.string(), json.dump(2) + "\n");
 
-  if (!remove_temporaries) return;
-  // Temporaries are only ever left by a killed writer when no other run shares this directory.
-  for (const auto& entry : fs::directory_iterator(root / "tasks", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".h5.tmp.") != std::string::npos) fs::remove(entry.path(), error);
-  }
-  for (const auto& entry : fs::directory_iterator(root, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("results.h5.tmp.", 0) == 0) fs::remove(entry.path(), error);
-  }
+  remove_dead_temporaries(root / "tasks", alone);
+  remove_dead_temporaries(root, alone);
 }
 
 std::vector<std::optional<TaskRecord>> scan_task_files(const std::string& dir,
-                                                       const std::vector<Task>& tasks) {
+                                                       const std::vector<Task>& tasks,
+                                                       std::vector<std::string>* problems) {
   std::vector<std::optional<TaskRecord>> records;
   records.reserve(tasks.size());
   for (const auto& task : tasks) {
-    auto record = read_task_file(task_file_path(dir, task.id));
+    TaskFileState state = read_task_file_state(task_file_path(dir, task.id));
+    auto& record = state.record;
     if (record && (record->task.id != task.id || record->task.seed != task.seed ||
-                   record->task.kind != task.kind))
+                   record->task.kind != task.kind)) {
+      state.problem = "holds task " + record->task.id + " with another seed or kind";
       record.reset();
+    }
+    if (problems && !state.problem.empty())
+      problems->push_back("tasks/" + task.id + ".h5: " + state.problem);
     records.push_back(std::move(record));
   }
   return records;

@@ -11,13 +11,16 @@
 
 #include "pipeline/comm/mpi_communicator.h"
 #include "pipeline/comm/mpi_wait.h"
+#include "pipeline/core/printable.h"
 #include "pipeline/engine/farm.h"
 #include "pipeline/engine/interrupt.h"
 #include "pipeline/engine/out_dir.h"
+#include "pipeline/engine/out_dir_lock.h"
 #include "pipeline/engine/progress.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/engine/sweep_plan.h"
 #include "pipeline/engine/work_unit.h"
+#include "pipeline/store/output_path.h"
 #include "pipeline/store/result_store.h"
 
 namespace riskstep {
@@ -51,7 +54,7 @@ bool on_rank0(MPI_Comm comm, std::ostream& err, const std::function<void()>& ste
     }
   }
   broadcast_string(error, comm);
-  if (!error.empty() && rank_of(comm) == 0) err << "riskstep sweep: " << error << "\n";
+  if (!error.empty() && rank_of(comm) == 0) err << "riskstep sweep: " << printable(error) << "\n";
   return error.empty();
 }
 
@@ -76,16 +79,30 @@ void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& di
       << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
 }
 
-DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::ostream& out) {
+// Takes the directory's lock (held in `lock` for the run), prepares it and reads what is done.
+DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::ostream& out,
+                       std::ostream& err, std::unique_ptr<OutDirLock>& lock) {
   DiskState disk;
   if (options.dry_run) {
     disk.on_disk = scan_task_files(plan.out_dir, plan.tasks);
     print_listing(out, plan, disk);
     return disk;
   }
-  prepare_sweep_directory(plan.out_dir, plan.spec, plan.tasks, options.force,
-                          options.shard.empty());
-  disk.on_disk = scan_task_files(plan.out_dir, plan.tasks);
+  check_sweep_directory_path(plan.out_dir);
+  std::error_code error;
+  std::filesystem::create_directories(plan.out_dir, error);
+  if (error)
+    throw std::runtime_error(plan.out_dir +
+                             ": cannot create the output directory: " + error.message());
+  const bool alone = options.shard.empty();
+  lock = std::make_unique<OutDirLock>(
+      plan.out_dir, alone ? OutDirLock::Mode::exclusive : OutDirLock::Mode::shared, options.wait);
+  prepare_sweep_directory(plan.out_dir, plan.spec, plan.tasks, options.force, alone);
+  std::vector<std::string> problems;
+  disk.on_disk = scan_task_files(plan.out_dir, plan.tasks, &problems);
+  for (const auto& problem : problems)
+    err << "riskstep sweep: " << printable(problem) << (options.merge_only ? "" : ": runs again")
+        << "\n";
   for (size_t i : plan.selected) {
     const bool redo =
         !options.merge_only &&
@@ -122,7 +139,7 @@ bool store_record(const std::string& dir, const RunMetadata& metadata, const Tas
     return true;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "riskstep sweep: task %s: not stored: %s\n", record.task.id.c_str(),
-                 error.what());
+                 printable(error.what()).c_str());
     return false;
   }
 }
@@ -266,7 +283,7 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
       CriticalWrite critical;
       write_results_file(written, metadata, tally_now.records);
     } catch (const std::exception& error) {
-      err << "riskstep sweep: " << error.what() << "\n";
+      err << "riskstep sweep: " << printable(error.what()) << "\n";
       status = 1;
     }
   }
@@ -310,7 +327,8 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   if (!on_rank0(comm, err, [&] { plan = make_sweep_plan(options, registry, size); })) return 2;
   share_sweep_plan(comm, options, registry, plan);
   DiskState disk;
-  if (!on_rank0(comm, err, [&] { disk = read_out_dir(options, plan, out); })) return 2;
+  std::unique_ptr<OutDirLock> lock;  // rank 0 holds DIR for the whole run
+  if (!on_rank0(comm, err, [&] { disk = read_out_dir(options, plan, out, err, lock); })) return 2;
   if (options.dry_run) return 0;
 
   RunMetadata metadata = collect_run_metadata(plan.spec.text, size);

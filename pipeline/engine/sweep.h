@@ -19,6 +19,8 @@ struct SweepOptions {
   bool dry_run = false;                // list the tasks (with their state in out_dir) and stop
   bool retry_failed = false;      // rerun tasks whose file says failed (a normal rerun skips them)
   bool force = false;             // reuse an out_dir made from a different sweep
+  bool wait = false;              // wait for another run holding out_dir instead of refusing
+  size_t max_tasks = 1000000;     // refuse larger grids before expanding them
   std::string shard;              // "i/n": run only shard i of n (pipeline/engine/shard.h)
   bool merge_only = false;        // run nothing: merge the task files into results.h5
   bool progress = true;           // progress line on stderr (rank 0)

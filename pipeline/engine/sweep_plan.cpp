@@ -13,8 +13,7 @@ const JobKind& kind_of(const SweepSpec& spec, const JobRegistry& registry) {
   try {
     return registry.kind(spec.kind);
   } catch (const std::exception& error) {
-    throw SpecError(spec.source + ":" + std::to_string(spec.kind_line) +
-                    ": key 'kind': " + error.what());
+    throw SpecError(spec.locations.at("kind") + ": " + error.what());
   }
 }
 
@@ -49,7 +48,7 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
   plan.spec = load_sweep_spec(options.spec_path, options.overrides);
   plan.base_dir = std::filesystem::absolute(options.spec_path).parent_path().string();
   const JobKind& kind = kind_of(plan.spec, registry);
-  plan.tasks = expand_tasks(plan.spec, kind.settings);
+  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks);
   if (plan.tasks.empty())
     throw SpecError(plan.spec.source + ": the grid expands to no tasks (everything excluded?)");
   validate_tasks(plan, kind);
@@ -83,7 +82,7 @@ void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegis
   broadcast_string(plan.out_dir, comm);
   if (rank == 0) return;
   plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
-  plan.tasks = expand_tasks(plan.spec, registry.kind(plan.spec.kind).settings);
+  plan.tasks = expand_tasks(plan.spec, registry.kind(plan.spec.kind).settings, options.max_tasks);
   select_tasks(options, plan);
 }
 

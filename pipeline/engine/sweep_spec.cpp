@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -78,8 +79,15 @@ std::optional<std::vector<ParamValue>> integer_range(const SweepSpec& spec, cons
   std::smatch match;
   const std::string& text = node.as_string()->get();
   if (!std::regex_match(text, match, range)) return std::nullopt;
-  const int64_t first = std::stoll(match[1]);
-  const int64_t last = std::stoll(match[2]);
+  const auto bound = [&](const std::string& digits) {
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || end != digits.data() + digits.size())
+      fail(spec, node, key, "range '" + text + "': " + digits + " is too large");
+    return value;
+  };
+  const int64_t first = bound(match[1]);
+  const int64_t last = bound(match[2]);
   if (first > last) fail(spec, node, key, "range '" + text + "' needs first <= last");
   if (last - first >= 1000000) fail(spec, node, key, "range '" + text + "' is too large");
   std::vector<ParamValue> values;
@@ -267,7 +275,7 @@ void parse_top_level(const toml::table& root, const std::string& base_dir, Sweep
   if (!kind->is_string() || kind->as_string()->get().empty())
     fail(spec, *kind, "kind", "expected a non-empty string, found " + type_name(*kind));
   spec.kind = kind->as_string()->get();
-  spec.kind_line = static_cast<int>(kind->source().begin.line);
+  spec.locations["kind"] = where(spec, *kind) + ": key 'kind'";
   if (const toml::node* seed = root.get("seed")) {
     if (!seed->is_integer() || seed->as_integer()->get() < 0)
       fail(spec, *seed, "seed", "expected a non-negative integer, found " + type_name(*seed));
@@ -479,8 +487,22 @@ void check_settings(const SweepSpec& spec, const SettingsSchema& settings) {
     for (const auto& value : values) check("grid." + name, name, value);
 }
 
-std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings) {
+namespace {
+void check_grid_size(const SweepSpec& spec, size_t max_tasks) {
+  size_t combinations = 1;
+  for (const auto& [name, values] : spec.grid) {
+    if (values.size() > max_tasks / combinations)
+      throw SpecError(spec.source + ": the grid has more than " + std::to_string(max_tasks) +
+                      " combinations (the limit, --max-tasks); split the sweep or raise the limit");
+    combinations *= values.size();
+  }
+}
+}  // namespace
+
+std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
+                               size_t max_tasks) {
   check_settings(spec, settings);
+  check_grid_size(spec, max_tasks);
   std::vector<Task> tasks;
   std::set<std::string> seen;
   std::vector<size_t> index(spec.grid.size(), 0);

@@ -37,7 +37,6 @@ struct SweepSpec {
   std::string text;                    // the file as read
   std::vector<std::string> overrides;  // --set key=value, as given
   std::string kind;
-  int kind_line = 0;
   uint64_t seed = 0;
   int ranks_per_task = 1;
   std::string out;  // "" when absent
@@ -45,7 +44,7 @@ struct SweepSpec {
   std::vector<std::pair<std::string, std::vector<ParamValue>>> grid;  // file order
   std::vector<ValueMatch> exclude;
   std::vector<DropAxesRule> drop_axes;
-  // Where each "fixed.NAME" and "grid.NAME" came from, as messages name it:
+  // Where "kind", each "fixed.NAME" and "grid.NAME" came from, as messages name it:
   // "spec.toml:12: key 'fixed.x'", "spec.toml: --set x=1: key 'fixed.x'" or "--models".
   std::map<std::string, std::string> locations;
 };
@@ -67,9 +66,13 @@ std::string spec_toml(const SweepSpec& spec);
 // line.
 void check_settings(const SweepSpec& spec, const SettingsSchema& settings);
 
+constexpr size_t kDefaultMaxTasks = 1000000;
+
 // The grid's cartesian product (last axis fastest), minus exclusions, axes dropped, duplicates
 // merged; each with the fixed settings, spec seed and ranks_per_task, split by `settings` into
-// identity and run settings. Calls check_settings first.
-std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings);
+// identity and run settings. Calls check_settings first, and refuses (before expanding) a grid of
+// more than `max_tasks` combinations.
+std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
+                               size_t max_tasks = kDefaultMaxTasks);
 
 }  // namespace riskstep

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 
+#include "pipeline/core/printable.h"
+
 namespace riskstep {
 
 namespace {
@@ -77,13 +79,13 @@ std::vector<TaskRecord> run_work_unit(Job& job, const std::vector<Task>& tasks,
     record.rank = world_rank;
     record.host = host;
     record.wall_seconds = wall / static_cast<double>(tasks.size());
-    record.error = std::move(outcomes[k].error);
+    record.error = printable(outcomes[k].error);  // stored and shown: one bounded line
+    if (!outcomes[k].stopped && record.error.empty() && !all_finite(outcomes[k].result))
+      record.error = "the result holds non-finite values (NaN or Inf)";
     if (outcomes[k].stopped)
       record.status = "stopped";
     else if (!record.error.empty())
       record.status = "failed";
-    else if (!all_finite(outcomes[k].result))
-      record.status = "failed", record.error = "the result holds non-finite values (NaN or Inf)";
     if (record.status == "ok") record.result = std::move(outcomes[k].result);
   }
   return records;

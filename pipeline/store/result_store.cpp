@@ -9,7 +9,9 @@
 
 #include "pipeline/store/atomic_file.h"
 #include "pipeline/store/hdf5_handle.h"
+#include "pipeline/store/hdf5_image.h"
 #include "pipeline/store/hdf5_io.h"
+#include "pipeline/store/record_digest.h"
 #include "pipeline/store/summary_table.h"
 
 namespace riskstep {
@@ -17,14 +19,17 @@ namespace riskstep {
 namespace {
 
 constexpr const char* kFormatAttribute = "riskstep_format";
-constexpr const char* kTaskFileFormat = "riskstep-task-1";
-constexpr const char* kResultsFileFormat = "riskstep-results-1";
+// Version 2 carries a sha256 of every task group and of /summary (record_digest.h); version 1
+// files (no checksums) are still read.
+constexpr const char* kTaskFileFormat = "riskstep-task-2";
+constexpr const char* kResultsFileFormat = "riskstep-results-2";
+constexpr const char* kDigestAttribute = "sha256";
 constexpr const char* kSummaryDataset = "summary";  // inside a task group: Result.summary
 
 const std::set<std::string>& engine_task_attributes() {
   static const std::set<std::string> names = {"kind",  "parameters", "run_settings", "seed",
                                               "ranks", "status",     "error",        "wall_seconds",
-                                              "rank",  "host"};
+                                              "rank",  "host",       "sha256"};
   return names;
 }
 
@@ -121,6 +126,7 @@ void write_task_group(hid_t file, const TaskRecord& record) {
     hdf5::write_table(group.get(), name, table);
   if (!record.result.summary.names.empty())
     hdf5::write_table(group.get(), kSummaryDataset, record.result.summary);
+  write_attribute(group.get(), kDigestAttribute, record_digest(record));
 }
 
 struct VisitState {
@@ -145,7 +151,8 @@ herr_t collect_dataset(hid_t group, const char* name, const H5O_info_t* info, vo
   return 0;
 }
 
-TaskRecord read_task_group(hid_t file, const std::string& id) {
+// `checksummed`: the file's format carries a digest per task group, which must then match.
+TaskRecord read_task_group(hid_t file, const std::string& id, bool checksummed) {
   hdf5::Handle group =
       hdf5::group(H5Gopen2(file, ("/tasks/" + id).c_str(), H5P_DEFAULT), "task " + id);
   auto attributes = hdf5::read_attributes(group.get());
@@ -172,6 +179,11 @@ TaskRecord read_task_group(hid_t file, const std::string& id) {
   hdf5::check(
       H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &state, H5O_INFO_BASIC),
       "task " + id + " datasets");
+  const auto digest = attributes.find(kDigestAttribute);
+  if (digest == attributes.end() ? checksummed
+                                 : digest->second != AttributeValue(record_digest(record)))
+    throw std::runtime_error("task " + id + ": checksum mismatch (the data changed after it " +
+                             "was written)");
   return record;
 }
 
@@ -191,37 +203,28 @@ std::vector<std::string> task_ids_in(hid_t file) {
   return ids;
 }
 
-// Writes through a temporary file so `path` only ever appears complete.
-template <typename Fill>
-void write_atomically(const std::string& path, const Fill& fill) {
-  const std::string temporary = temporary_path_for(path);
-  try {
-    hdf5::Handle file =
-        hdf5::file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                   "cannot create " + temporary);
-    fill(file.get());
-    if (file.close() < 0) throw std::runtime_error("cannot close " + temporary);
-  } catch (...) {
-    std::remove(temporary.c_str());
-    throw;
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error("cannot rename " + temporary + " to " + path);
-  }
-}
+struct OpenedFile {
+  hdf5::Handle file;
+  bool checksummed = true;  // version 2: every task group and /summary carry a digest
+};
 
-hdf5::Handle open_riskstep_file(const std::string& path, const char* expected_format) {
-  hdf5::Handle file = hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                                 path + ": cannot open as an HDF5 file");
-  auto attributes = hdf5::read_attributes(file.get());
-  auto format = attributes.find(kFormatAttribute);
-  if (format == attributes.end() || format->second != AttributeValue(std::string(expected_format)))
-    throw std::runtime_error(
-        path + ": not a riskstep " +
-        (std::string(expected_format) == kTaskFileFormat ? "task" : "results") +
-        " file (root attribute " + kFormatAttribute + " != " + expected_format + ")");
-  return file;
+OpenedFile open_riskstep_file(const std::string& path, const char* expected_format) {
+  OpenedFile opened{hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                               path + ": cannot open as an HDF5 file"),
+                    true};
+  const auto attributes = hdf5::read_attributes(opened.file.get());
+  const auto format = attributes.find(kFormatAttribute);
+  const std::string expected(expected_format);
+  const std::string version1 = expected.substr(0, expected.size() - 1) + "1";
+  if (format != attributes.end() && format->second == AttributeValue(version1)) {
+    opened.checksummed = false;
+    return opened;
+  }
+  if (format == attributes.end() || format->second != AttributeValue(expected))
+    throw std::runtime_error(path + ": not a riskstep " +
+                             (expected == kTaskFileFormat ? "task" : "results") +
+                             " file (root attribute " + kFormatAttribute + " != " + expected + ")");
+  return opened;
 }
 
 }  // namespace
@@ -229,45 +232,55 @@ hdf5::Handle open_riskstep_file(const std::string& path, const char* expected_fo
 void write_task_file(const std::string& path, const RunMetadata& metadata,
                      const TaskRecord& record) {
   hdf5::QuietErrors quiet;
-  write_atomically(path, [&](hid_t file) {
+  hdf5::write_file_whole(path, [&](hid_t file) {
     write_metadata(file, metadata, kTaskFileFormat);
     write_task_group(file, record);
   });
 }
 
-std::optional<TaskRecord> read_task_file(const std::string& path) {
-  if (access(path.c_str(), R_OK) != 0) return std::nullopt;
+TaskFileState read_task_file_state(const std::string& path) {
+  TaskFileState state;
+  if (access(path.c_str(), F_OK) != 0) return state;
   hdf5::QuietErrors quiet;
   try {
-    hdf5::Handle file = open_riskstep_file(path, kTaskFileFormat);
-    const auto ids = task_ids_in(file.get());
-    if (ids.size() != 1) return std::nullopt;
-    return read_task_group(file.get(), ids.front());
-  } catch (const std::exception&) {
-    return std::nullopt;
+    OpenedFile opened = open_riskstep_file(path, kTaskFileFormat);
+    const auto ids = task_ids_in(opened.file.get());
+    if (ids.size() != 1)
+      throw std::runtime_error(path + ": holds " + std::to_string(ids.size()) + " tasks, not 1");
+    state.record = read_task_group(opened.file.get(), ids.front(), opened.checksummed);
+  } catch (const std::exception& error) {
+    state.problem = error.what();
   }
+  return state;
+}
+
+std::optional<TaskRecord> read_task_file(const std::string& path) {
+  return read_task_file_state(path).record;
 }
 
 void write_results_file(const std::string& path, const RunMetadata& metadata,
                         const std::vector<TaskRecord>& records) {
   hdf5::QuietErrors quiet;
-  write_atomically(path, [&](hid_t file) {
+  hdf5::write_file_whole(path, [&](hid_t file) {
     write_metadata(file, metadata, kResultsFileFormat);
     hdf5::Handle tasks = hdf5::group(
         H5Gcreate2(file, "/tasks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group /tasks");
     for (const auto& record : records) write_task_group(file, record);
     const Table summary = summary_table(records);
-    if (!summary.names.empty()) hdf5::write_table(file, "/summary", summary);
+    if (summary.names.empty()) return;
+    hdf5::write_table(file, "/summary", summary);
+    hdf5::Handle dataset = hdf5::dataset(H5Dopen2(file, "/summary", H5P_DEFAULT), "/summary");
+    hdf5::write_attribute(dataset.get(), kDigestAttribute, table_digest(summary));
   });
 }
 
 std::vector<TaskRecord> read_results_file(const std::string& results_path) {
   hdf5::QuietErrors quiet;
-  hdf5::Handle file = open_riskstep_file(results_path, kResultsFileFormat);
+  OpenedFile opened = open_riskstep_file(results_path, kResultsFileFormat);
   std::vector<TaskRecord> records;
-  for (const auto& id : task_ids_in(file.get())) {
+  for (const auto& id : task_ids_in(opened.file.get())) {
     try {
-      records.push_back(read_task_group(file.get(), id));
+      records.push_back(read_task_group(opened.file.get(), id, opened.checksummed));
     } catch (const std::exception& error) {
       throw std::runtime_error(results_path + ": task " + id + ": " + error.what());
     }
@@ -288,15 +301,24 @@ RunMetadata read_run_metadata(const std::string& path) {
 
 Table read_summary_table(const std::string& results_path) {
   hdf5::QuietErrors quiet;
-  hdf5::Handle file = open_riskstep_file(results_path, kResultsFileFormat);
-  if (H5Lexists(file.get(), "/summary", H5P_DEFAULT) <= 0) return Table{};  // no ok task rows
+  OpenedFile opened = open_riskstep_file(results_path, kResultsFileFormat);
+  const hid_t file = opened.file.get();
+  if (H5Lexists(file, "/summary", H5P_DEFAULT) <= 0) return Table{};  // no ok task rows
   hdf5::Handle ds =
-      hdf5::dataset(H5Dopen2(file.get(), "/summary", H5P_DEFAULT), results_path + ": /summary");
+      hdf5::dataset(H5Dopen2(file, "/summary", H5P_DEFAULT), results_path + ": /summary");
+  Table summary;
   try {
-    return hdf5::read_table(ds.get());
+    summary = hdf5::read_table(ds.get());
   } catch (const std::exception& error) {
     throw std::runtime_error(results_path + ": " + error.what());
   }
+  if (!opened.checksummed) return summary;
+  const auto attributes = hdf5::read_attributes(ds.get());
+  const auto digest = attributes.find(kDigestAttribute);
+  if (digest == attributes.end() || digest->second != AttributeValue(table_digest(summary)))
+    throw std::runtime_error(results_path + ": /summary: checksum mismatch (the file changed " +
+                             "after it was written)");
+  return summary;
 }
 
 }  // namespace riskstep

@@ -12,28 +12,36 @@
 
 namespace riskstep {
 
-// Written to `path`.tmp.<pid> then renamed, so `path` is either absent or complete. Throws
-// std::runtime_error naming the file or the offending name (e.g. a Result attribute that clashes
-// with an engine attribute such as "status").
+// Built in memory, then written to a temporary name and renamed (pipeline/store/hdf5_image.h), so
+// `path` is either absent or complete. Every task group carries a checksum (record_digest.h),
+// verified whenever it is read. Throws std::runtime_error naming the file and the reason (e.g.
+// "No space left on device") or the offending name (a Result attribute that clashes with an
+// engine attribute such as "status").
 void write_task_file(const std::string& path, const RunMetadata& metadata,
                      const TaskRecord& record);
 
-// nullopt when the file is missing, partial, unreadable or not a riskstep task file; never throws
-// for a bad file.
-std::optional<TaskRecord> read_task_file(const std::string& path);
+// What a task file holds: its record when it is complete, a riskstep task file and its checksum
+// matches; else `problem` says why not ("" when the file does not exist). Never throws.
+struct TaskFileState {
+  std::optional<TaskRecord> record;
+  std::string problem;
+};
+TaskFileState read_task_file_state(const std::string& path);
+std::optional<TaskRecord> read_task_file(const std::string& path);  // the record only
 
 // /tasks/<id>/... for every record plus /summary (see summary_table.h). Atomic like task files.
 void write_results_file(const std::string& path, const RunMetadata& metadata,
                         const std::vector<TaskRecord>& records);
 
-// Every record under /tasks of a results file. Throws naming the file when it is not one.
+// Every record under /tasks of a results file. Throws naming the file when it is not one or a
+// checksum does not match.
 std::vector<TaskRecord> read_results_file(const std::string& results_path);
 
 // The root attributes of a task or results file. Throws naming the file when it is not one.
 RunMetadata read_run_metadata(const std::string& path);
 
 // /summary as a Table, for aggregation. Throws one line naming the file when it is not a riskstep
-// results file.
+// results file or the table's checksum does not match.
 Table read_summary_table(const std::string& results_path);
 
 }  // namespace riskstep

@@ -64,7 +64,7 @@ import sys, h5py, numpy as np
 a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
 assert sorted(a["tasks"]) == sorted(b["tasks"]), (len(a["tasks"]), len(b["tasks"]))
 assert len(a["tasks"]) == 40
-varying = {"wall_seconds", "rank"}
+varying = {"wall_seconds", "rank", "host", "sha256"}  # sha256 covers wall_seconds
 def datasets(g):
     out = {}
     g.visititems(lambda n, o: out.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)

@@ -190,7 +190,7 @@ TEST(ResultStore, ReadableByH5pyAndH5dump) {
   const std::string script = testing::write_scratch_file("check.py", R"(
 import sys, json, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
-assert f.attrs["riskstep_format"] == "riskstep-results-1"
+assert f.attrs["riskstep_format"] == "riskstep-results-2"
 assert f.attrs["spec_text"] == 'kind = "toy"'
 t = f["tasks"][sys.argv[2]]
 assert t.attrs["kind"] == "toy"
