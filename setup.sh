@@ -14,7 +14,9 @@ packages=(
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy python3-torch
   dataset-fashion-mnist r-cran-fgarch
 )
-# The Slurm end-to-end tests start a local one-node cluster, which needs root.
+# The fuzz targets (tests/fuzz) need clang with libFuzzer; the Slurm end-to-end tests start a
+# local one-node cluster, which needs root.
+[ "$mode" != test ] || packages+=(clang-14 libclang-rt-14-dev)
 [ "$mode" != test ] || [ "$(id -u)" -ne 0 ] || packages+=(slurmctld slurmd slurm-client munge)
 missing=()
 for package in "${packages[@]}"; do

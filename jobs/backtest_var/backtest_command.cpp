@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -36,8 +37,12 @@ std::vector<ParamValue> model_list(const std::string& text) {
   std::vector<ParamValue> models;
   std::stringstream stream(text);
   std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) models.emplace_back(item);
+  while (std::getline(stream, item, ',')) {
+    if (item.empty()) continue;
+    if (std::find(models.begin(), models.end(), ParamValue(item)) != models.end())
+      throw std::invalid_argument("--models: '" + item + "' is listed twice");
+    models.emplace_back(item);
+  }
   if (models.empty()) throw std::invalid_argument("--models: no model given");
   return models;
 }

@@ -1,5 +1,6 @@
 // riskstep: one binary, a subcommand for each way of running the studies.
 #include <mpi.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -11,14 +12,17 @@
 #include "jobs/registry.h"
 #include "jobs/train_stepnet/train_command.h"
 #include "pipeline/core/printable.h"
+#include "pipeline/engine/launcher_watch.h"
 #include "pipeline/version.h"
 
 int main(int argc, char** argv) {
+  const int launcher = static_cast<int>(getppid());
   // Every subcommand may run under mpirun; without it MPI gives a world of one rank.
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   int world_rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  riskstep::stop_when_launcher_dies(launcher);
 
   const riskstep::JobRegistry registry = riskstep::make_job_registry();
   CLI::App app{"riskstep: distributed VaR backtests and StepNet training"};
@@ -29,7 +33,7 @@ int main(int argc, char** argv) {
   riskstep::add_train_command(app, registry, exit_code);
   riskstep::add_sweep_command(app, registry, exit_code);
   riskstep::add_aggregate_command(app, registry, exit_code);
-  riskstep::add_slurm_command(app, exit_code);
+  riskstep::add_slurm_command(app, registry, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,8 @@
 #include "pipeline/cluster/slurm_client.h"
 #include "pipeline/cluster/slurm_script.h"
 #include "pipeline/cluster/slurm_values.h"
+#include "pipeline/core/printable.h"
+#include "pipeline/engine/sweep_plan.h"
 
 namespace riskstep {
 namespace fs = std::filesystem;
@@ -24,6 +26,7 @@ struct SubmitOptions {
   int ntasks_per_node = 0;  // 0: 1, or --gpus-per-node on GPU jobs
   bool no_requeue = false;
   bool dry_run = false;
+  bool array_given = false;
   SlurmRequest request;
 };
 
@@ -75,14 +78,40 @@ SlurmRequest build_request(SubmitOptions& o) {
   return checked(r);
 }
 
-int submit(SubmitOptions& o) {
+// A spec the sweep would refuse makes a job that fails on the cluster: refuse it here, with the
+// same checks as `riskstep sweep --dry-run` (the --set arguments after -- included).
+void check_spec(const SlurmRequest& r, const JobRegistry& registry) {
+  SweepOptions sweep;
+  sweep.spec_path = r.spec_path;
+  sweep.out_dir = r.out_dir;
+  sweep.dry_run = true;
+  for (size_t i = 0; i + 1 < r.sweep_args.size(); ++i)
+    if (r.sweep_args[i] == "--set") sweep.overrides.push_back(r.sweep_args[i + 1]);
+  const SweepPlan plan = make_sweep_plan(sweep, registry, 1);
+  const int ranks = r.array_shards > 0 ? r.ntasks_per_node : r.nodes * r.ntasks_per_node;
+  if (plan.spec.ranks_per_task > ranks)
+    throw std::invalid_argument(
+        "the spec's ranks_per_task = " + std::to_string(plan.spec.ranks_per_task) +
+        " but a job gets " + std::to_string(ranks) +
+        " rank(s): raise --nodes or "
+        "--ntasks-per-node");
+}
+
+int submit(SubmitOptions& o, const JobRegistry& registry) {
   SlurmRequest r;
   RenderedScripts scripts;
   try {
+    if (o.array_given && o.request.array_shards < 1)
+      throw std::invalid_argument("--array: expected a number of shards of at least 1, got " +
+                                  std::to_string(o.request.array_shards));
     r = build_request(o);
+    check_spec(r, registry);
     scripts = render_slurm_scripts(r, find_slurm_template_dir());
   } catch (const std::invalid_argument& e) {
-    std::cerr << "riskstep slurm submit: " << e.what() << "\n";
+    std::cerr << "riskstep slurm submit: " << printable(e.what()) << "\n";
+    return 2;
+  } catch (const SpecError& e) {
+    std::cerr << "riskstep slurm submit: " << printable(e.what()) << "\n";
     return 2;
   }
   const fs::path log_dir = fs::path(r.out_dir) / "slurm";
@@ -137,7 +166,7 @@ int requeue(int max_requeues) {
 
 }  // namespace
 
-void add_slurm_command(CLI::App& app, int& exit_code) {
+void add_slurm_command(CLI::App& app, const JobRegistry& registry, int& exit_code) {
   CLI::App* slurm = app.add_subcommand("slurm", "Run sweeps on a Slurm cluster");
   slurm->require_subcommand(1);
 
@@ -173,8 +202,13 @@ itself (at most --max-requeues times) and resumes where it stopped.)");
       ->capture_default_str();
   sub->add_option("--partition", options->request.partition, "Partition (default: the cluster's)");
   sub->add_option("--account", options->request.account, "Account to charge");
-  sub->add_option("--array", options->request.array_shards,
-                  "Run as a job array of this many shards plus a merge job");
+  sub->add_option_function<int>(
+      "--array",
+      [options](const int& shards) {
+        options->request.array_shards = shards;
+        options->array_given = true;
+      },
+      "Run as a job array of this many shards plus a merge job");
   sub->add_option("--max-concurrent", options->request.max_concurrent,
                   "With --array: array tasks running at once");
   sub->add_option("--launcher", options->launcher, "How ranks start: mpirun or srun (--mpi=pmix)")
@@ -187,11 +221,11 @@ itself (at most --max-requeues times) and resumes where it stopped.)");
   sub->add_flag("--dry-run", options->dry_run, "Print the script(s) instead of submitting");
   sub->add_option("sweep_args", options->request.sweep_args,
                   "Arguments after -- for riskstep sweep");
-  sub->callback([options, &exit_code] {
+  sub->callback([options, &registry, &exit_code] {
     try {
-      exit_code = submit(*options);
+      exit_code = submit(*options, registry);
     } catch (const std::exception& e) {
-      std::cerr << "riskstep slurm submit: " << e.what() << "\n";
+      std::cerr << "riskstep slurm submit: " << printable(e.what()) << "\n";
       exit_code = 1;
     }
   });

@@ -3,9 +3,11 @@
 // `riskstep slurm requeue`: called by those scripts when the time limit is near.
 #include <CLI/CLI.hpp>
 
+#include "pipeline/core/job.h"
+
 namespace riskstep {
 
 // Sets exit_code when a subcommand ran: 0 ok, 1 Slurm failed, 2 bad input.
-void add_slurm_command(CLI::App& app, int& exit_code);
+void add_slurm_command(CLI::App& app, const JobRegistry& registry, int& exit_code);
 
 }  // namespace riskstep

@@ -121,12 +121,7 @@ double parse_price(const std::string& field, const std::string& column, const Cs
   return value;
 }
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ":0: cannot open file; expected a readable price CSV");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+std::vector<std::string> split_lines(std::string text) {
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   std::vector<std::string> lines;
   size_t start = 0;
@@ -165,7 +160,16 @@ size_t find_column(const std::vector<std::string>& header, const std::vector<std
 }  // namespace
 
 PriceSeries read_price_csv(const std::string& path, const PriceCsvOptions& options) {
-  const std::vector<std::string> lines = read_lines(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ":0: cannot open file; expected a readable price CSV");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_price_csv(buffer.str(), path, options);
+}
+
+PriceSeries parse_price_csv(const std::string& text, const std::string& path,
+                            const PriceCsvOptions& options) {
+  const std::vector<std::string> lines = split_lines(text);
   if (lines.empty())
     CsvError(path, 1).raise("file is empty; expected a header line and price rows");
 

@@ -27,4 +27,8 @@ struct PriceCsvOptions {
 
 PriceSeries read_price_csv(const std::string& path, const PriceCsvOptions& options = {});
 
+// The same from the file's text; `path` names it in messages.
+PriceSeries parse_price_csv(const std::string& text, const std::string& path,
+                            const PriceCsvOptions& options = {});
+
 }  // namespace riskstep

@@ -11,8 +11,8 @@ namespace riskstep {
 namespace {
 nlohmann::json to_json(const Params& params) {
   nlohmann::json object = nlohmann::json::object();
-  for (const auto& [name, value] : params)
-    std::visit([&](const auto& v) { object[name] = v; }, value);
+  for (const auto& entry : params)  // (clang 14 cannot capture a structured binding)
+    std::visit([&](const auto& v) { object[entry.first] = v; }, entry.second);
   return object;
 }
 }  // namespace

@@ -13,18 +13,31 @@ namespace riskstep {
 
 namespace {
 
+std::string this_host();
+
 std::string holder_line() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
   char started[32] = {};
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
   std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return std::string("host ") + host + " pid " + std::to_string(getpid()) + " since " + started;
+  return "host " + this_host() + " pid " + std::to_string(getpid()) + " since " + started;
 }
 
-std::string current_holder(int fd) {
+std::string this_host() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
+// The kernel names a holder on this host (F_GETLK); a holder elsewhere (a shared file system) is
+// known only by the line it wrote into the file.
+std::string current_holder(int fd, short type) {
+  struct flock probe {};
+  probe.l_type = type;
+  probe.l_whence = SEEK_SET;
+  if (fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK && probe.l_pid > 0)
+    return "riskstep (host " + this_host() + " pid " + std::to_string(probe.l_pid) + ")";
   char text[256] = {};
   const ssize_t n = pread(fd, text, sizeof text - 1, 0);
   std::string line = n > 0 ? std::string(text, static_cast<size_t>(n)) : "";
@@ -57,7 +70,7 @@ OutDirLock::OutDirLock(const std::string& dir, Mode mode, bool wait) {
     throw std::runtime_error(path + ": cannot open the lock file: " + std::strerror(errno));
   const short type = mode == Mode::exclusive ? F_WRLCK : F_RDLCK;
   if (!try_lock(fd_, type, false)) {
-    const std::string holder = current_holder(fd_);
+    const std::string holder = current_holder(fd_, type);
     if (!wait) {
       ::close(fd_);
       throw std::invalid_argument(dir + " is in use by " + holder +

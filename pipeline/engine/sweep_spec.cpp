@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -187,9 +188,14 @@ std::string apply_override(toml::table& root, const std::string& override_text) 
     try {
       return toml::parse("v = " + text, source);
     } catch (const toml::parse_error&) {
-      std::ostringstream quoted;  // TOML-escaped, so any text becomes a string value
-      quoted << toml::value<std::string>(text);
+    }
+    std::ostringstream quoted;  // TOML-escaped, so most text becomes a string value
+    quoted << toml::value<std::string>(text);
+    try {
       return toml::parse("v = " + quoted.str(), source);
+    } catch (const toml::parse_error& error) {  // e.g. bytes that are not UTF-8
+      throw SpecError(source + ": the value is neither TOML nor text (" +
+                      std::string(error.description()) + ")");
     }
   };
 
@@ -244,8 +250,29 @@ std::string apply_override(toml::table& root, const std::string& override_text) 
 
 namespace {
 
+// TOML allows no control characters but tab (and line ends); refusing them here also keeps them
+// away from toml++ 3.3, which fails an assertion on some of them (found by tests/fuzz).
+void refuse_control_characters(const std::string& text, const std::string& where) {
+  size_t line = 1;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == '\n') ++line;
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02X", byte);
+      throw SpecError(
+          where +
+          (where.find("--set") == std::string::npos ? ":" + std::to_string(line) : std::string()) +
+          ": control character " + code + " (TOML allows none but tab)");
+    }
+  }
+}
+
 toml::table parse_with_overrides(SweepSpec& spec, const std::vector<std::string>& overrides,
                                  std::map<std::string, std::string>& override_locations) {
+  refuse_control_characters(spec.text, spec.source);
+  for (const auto& override_text : overrides)
+    refuse_control_characters(override_text, spec.source + ": --set");
   toml::table root;
   try {
     root = toml::parse(spec.text, spec.source);

@@ -216,6 +216,20 @@ TEST(Spec, WrittenSpecParsesBackToTheSameTasks) {
   }
 }
 
+TEST(Spec, HostileTextIsRefusedBeforeItCosts) {
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nmodel = \"a\x01"
+                         "b\"\n"),
+            "spec.toml:3: control character 0x01 (TOML allows none but tab)");
+  // Four axes of 100,000 values: refused from the axis sizes, before any task exists.
+  const std::string huge =
+      "kind = \"k\"\n[grid]\ni = \"0-99999\"\nseed = \"0-99999\"\nx = \"0-99999\"\n"
+      "m = \"0-99999\"\n";
+  EXPECT_NE(expand_error(huge).find("more than 1000000 combinations"), std::string::npos);
+  EXPECT_NE(expand_error("kind = \"k\"\n[grid]\nseed = \"0-99999999999999999999\"\n")
+                .find("is too large"),
+            std::string::npos);
+}
+
 TEST(Spec, MissingFileIsOneLine) {
   try {
     load_sweep_spec("/nonexistent/spec.toml");

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# A hostile user (issue 11): for each numbered failure found by hand, a sample of the inputs that
+# once aborted, overwrote, hung or lied. Nothing may abort (exit 134/139), overwrite what riskstep
+# did not write, or lose finished work; every refusal is one line.
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA
+set -u
+riskstep=$1 source=$2
+work=$(mktemp -d /tmp/riskstep-hostile.XXXXXX)
+tiny=""
+cleanup() { [ -n "$tiny" ] && umount "$tiny" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+mpirun=(mpirun --allow-run-as-root --oversubscribe -np 2)
+
+# run EXPECTED_STATUS NAME COMMAND...: runs it, keeps stdout/stderr in NAME.out/.err, checks status.
+run() {
+  local want=$1 name=$2; shift 2
+  "$@" > "$name.out" 2> "$name.err"
+  local status=$?
+  [ "$status" -eq "$want" ] || fail "$name: exit $status, expected $want: $(head -c 600 "$name.err")"
+}
+one_line() { [ "$(wc -l < "$1.err")" -eq 1 ] || fail "$1: expected one line: $(head -c 600 "$1.err")"; }
+says() { grep -q -- "$2" "$1.err" || fail "$1: message lacks '$2': $(head -c 600 "$1.err")"; }
+
+echo "== 1. never replace what riskstep did not write"
+echo precious > precious.txt
+run 2 out_text "$riskstep" backtest --synthetic --models hs --out precious.txt
+one_line out_text; says out_text "was not written by riskstep: use --force"
+[ "$(cat precious.txt)" = precious ] || fail "precious.txt was changed"
+run 2 out_device "$riskstep" backtest --synthetic --models hs --out /dev/full
+says out_device "not a regular file"
+[ -c /dev/full ] || fail "/dev/full is no longer a device"
+run 0 out_force "$riskstep" backtest --synthetic --models hs --out precious.txt --force
+run 0 out_again "$riskstep" backtest --synthetic --models hs --out precious.txt  # riskstep's now
+mkdir foreign && echo mine > foreign/notes.txt
+run 2 sweep_foreign "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out foreign
+says sweep_foreign "not a riskstep sweep directory"
+[ "$(ls foreign)" = notes.txt ] || fail "a foreign directory was written into"
+
+echo "== 2. no abort: duplicate models, impossible outputs"
+run 2 dup_models "$riskstep" backtest --synthetic --models cmm,hs,cmm
+says dup_models "listed twice"
+for out in /proc/x /sys/x.h5 "$work"; do
+  run 2 "out_$(basename "$out")" "$riskstep" backtest --synthetic --models hs --out "$out"
+  one_line "out_$(basename "$out")"
+done
+
+echo "== 4. limits before expansion"
+cat > huge.toml <<'TOML'
+kind = "echo"
+[grid]
+i = "0-99999"
+seed = "0-99999"
+period = ["a", "b"]
+model = ["a", "b"]
+TOML
+run 2 huge "$riskstep" sweep huge.toml --out huge --dry-run
+says huge "combinations (the limit, --max-tasks)"
+run 2 seeds "$riskstep" backtest --synthetic --models mdn2 --seeds 0-100000000
+says seeds "more than 100000 seeds"
+
+echo "== 5. misspelt settings"
+printf 'kind = "backtest_var"\n[fixed]\nwindw = 100\n' > typo.toml
+run 2 typo "$riskstep" sweep typo.toml --out typo --dry-run
+says typo "key 'fixed.windw': not a setting of backtest_var (did you mean 'window'?)"
+run 2 set_typo "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out x --dry-run --set grid.foo=1,2
+says set_typo "--set grid.foo=1,2: key 'grid.foo': not a setting"
+
+echo "== 6. bounded, printable messages"
+{ printf 'kind = "backtest_var"\n[fixed]\ndata = "synthetic"\nindex = "a"\nmodel = "hs"\nperiod = "'
+  head -c 10000000 /dev/zero | tr '\0' 'x'; printf '"\n'; } > big.toml
+run 2 big "$riskstep" sweep big.toml --out big --dry-run
+[ "$(wc -c < big.err)" -lt 2000 ] || fail "a 10 MB field gave a $(wc -c < big.err)-byte message"
+one_line big
+run 2 big_arg "$riskstep" backtest --synthetic --models hs --period "$(head -c 100000 big.toml | tail -c 90000)"
+[ "$(wc -c < big_arg.err)" -lt 2000 ] || fail "a 90 kB option gave a $(wc -c < big_arg.err)-byte message"
+run 2 binary "$riskstep" backtest --synthetic --models hs --index $'a\rb\x01c'
+grep -q $'\r' binary.err && fail "a CR byte was echoed raw"
+says binary '\\r'
+printf 'kind = "echo"\n[grid]\nseed = "0-99999999999999999999"\n' > range.toml
+run 2 range "$riskstep" sweep range.toml --out r --dry-run
+says range "is too large"
+printf 'date,close\n2020-01-02,1\n2020-01-03,oops\n' > bad.csv
+run 2 bad_csv "$riskstep" backtest --data bad.csv --models hs --out bad.h5
+one_line bad_csv; says bad_csv "bad.csv:3:"
+[ -e bad.h5 ] && fail "bad price data left a results file"
+
+echo "== 7. nothing counted twice"
+run 0 demo "$riskstep" backtest --synthetic --models hs --levels 0.01 --out demo.h5
+run 0 agg_twice "$riskstep" aggregate demo.h5 demo.h5 ./demo.h5 --csv
+[ "$(wc -l < agg_twice.out)" -eq 2 ] || fail "aggregate of one file given three times: $(cat agg_twice.out)"
+run 2 levels "$riskstep" backtest --synthetic --models hs --levels 0.01,0.01
+says levels "listed twice"
+
+echo "== 8. an absurd learning rate is bad input, not a run that ends in NaN with exit 0"
+run 2 lr "$riskstep" train --epochs 1 --steps-per-epoch 3 --batch 16 --train-subset 64 \
+  --test-subset 32 --nsi-samples 8 --depth 8 --lr 1e30
+one_line lr; says lr "setting 'lr'"
+
+echo "== 9. one run per output directory; temporaries of live writers are kept"
+spec="$source/tests/specs/resume.toml"
+RISKSTEP_ECHO_LOG=$work/locked.log "$riskstep" sweep "$spec" --out locked --no-progress \
+  --set work_ms=400 > first.out 2>&1 &
+first=$!
+for _ in $(seq 1 100); do [ -e locked/sweep.json ] && break; sleep 0.05; done
+touch "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first"  # as if the first were writing
+run 2 second "$riskstep" sweep "$spec" --out locked --no-progress --set work_ms=400
+says second "is in use by riskstep (host $(hostname) pid $first"
+[ -e "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first" ] || fail "a live writer's temporary was deleted"
+run 0 waited "$riskstep" sweep "$spec" --out locked --no-progress --set work_ms=400 --wait
+says waited "is in use by"
+grep -q "(0 run now, 40 already done)" waited.out || fail "--wait: $(cat waited.out)"
+wait "$first" || fail "the first sweep failed"
+
+echo "== 10. bit rot is caught"
+run 0 smoke "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out rot --no-progress
+victim=$(ls rot/tasks | head -1)
+/usr/bin/python3 - "rot/tasks/$victim" <<'PY' || fail "could not flip a bit"
+import sys, h5py
+path = sys.argv[1]
+with h5py.File(path, "r") as f:
+    (tid, group), = f["tasks"].items()
+    offset = group["var_0.01"].id.get_offset()
+with open(path, "r+b") as f:  # the same size, one bit different: VaR of day 0 off by far
+    f.seek(offset + 7)
+    byte = f.read(1)[0]
+    f.seek(offset + 7)
+    f.write(bytes([byte ^ 0x40]))
+PY
+run 0 rot_resume "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out rot --no-progress
+says rot_resume "checksum mismatch"
+grep -q "(1 run now, 11 already done)" rot_resume.out || fail "the corrupt task was not recomputed: $(cat rot_resume.out)"
+cp rot/results.h5 rotten.h5
+size=$(stat -c %s rotten.h5)
+dd if=/dev/urandom of=rotten.h5 bs=4096 count=1 seek=$((size / 8192)) conv=notrunc 2> /dev/null
+run 2 rot_aggregate "$riskstep" aggregate rotten.h5
+one_line rot_aggregate; says rot_aggregate "rotten.h5"
+
+echo "== 11. signals and a dead launcher"
+"$riskstep" sweep "$spec" --out term --no-progress --set work_ms=300 > term.out 2> term.err &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+[ $? -eq 143 ] || fail "SIGTERM: exit status is not 128+15"
+cat > parent.sh <<EOF
+SLURM_STEP_ID=0 "$riskstep" sweep "$spec" --out orphan --no-progress --set work_ms=30000 > orphan.out 2>&1
+EOF
+setsid bash parent.sh &
+parent=$!
+for _ in $(seq 1 100); do pgrep -f "out orphan" > /dev/null && break; sleep 0.05; done
+sleep 1
+kill -9 "$parent"
+for _ in $(seq 1 150); do pgrep -f "out orphan" > /dev/null || break; sleep 0.1; done
+if pgrep -f "out orphan" > /dev/null; then
+  ps -o pid,ppid,stat,cmd -p "$(pgrep -d, -f "out orphan")"
+  pkill -9 -f "out orphan"
+  fail "a rank whose launcher died kept running: $(cat orphan.out)"
+fi
+grep -q "launcher (pid $parent) is gone" orphan.out || fail "no message from the orphaned rank"
+
+echo "== 12. Slurm submission refuses what would fail on the cluster"
+printf 'kind = "echo"\n[grid]\nmodel = ["a" "b"]\n' > broken.toml
+run 2 slurm_broken "$riskstep" slurm submit broken.toml --out s --dry-run
+says slurm_broken "broken.toml:3:"
+run 2 slurm_array "$riskstep" slurm submit "$source/jobs/specs/smoke.toml" --out s --array 0 --dry-run
+says slurm_array "--array"
+printf 'kind = "backtest_var"\n[fixed]\ndata_dir = "."\nmodel = "hs"\nindex = "../evil"\n' > evil.toml
+run 2 evil "$riskstep" sweep evil.toml --out e --dry-run
+says evil "setting 'index': expected a name"
+
+echo "== 3. a full disk: named, no crash, the next run finishes the work"
+if [ "$(id -u)" -eq 0 ] && mkdir -p tiny && mount -t tmpfs -o size=700k tmpfs tiny 2> /dev/null; then
+  tiny=$work/tiny
+  "${mpirun[@]}" "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out tiny/smoke --no-progress \
+    > full.out 2> full.err
+  status=$?
+  [ "$status" -eq 1 ] || [ "$status" -eq 2 ] || fail "full disk: exit $status: $(tail -5 full.err)"
+  grep -q "No space left on device" full.err || fail "full disk: ENOSPC not named: $(tail -5 full.err)"
+  stored=$(ls tiny/smoke/tasks | grep -c '\.h5$')
+  mount -o remount,size=8m "$tiny" || fail "cannot grow the tmpfs"
+  "${mpirun[@]}" "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out tiny/smoke --no-progress \
+    > full2.out 2> full2.err || fail "after freeing space: $(cat full2.out full2.err | tail -5)"
+  grep -q "($((12 - stored)) run now, $stored already done)" full2.out ||
+    fail "the rerun did not compute exactly the unstored tasks: $(cat full2.out)"
+else
+  echo "(not root or no tmpfs: full-disk case skipped)"
+fi
+echo "PASS"
