@@ -30,7 +30,9 @@ if ((${#missing[@]})); then
 fi
 
 build_dir="${RISKSTEP_BUILD_DIR:-build}"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+# RISKSTEP_TORCH_DIR: another LibTorch (a CUDA one: README "GPU machines"); default Debian's.
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  ${RISKSTEP_TORCH_DIR:+"-DRISKSTEP_TORCH_DIR=$RISKSTEP_TORCH_DIR"}
 cmake --build "$build_dir" --parallel "$(nproc)"
 
 if [ "$mode" = test ]; then

@@ -6,8 +6,16 @@ if(NOT RISKSTEP_NCCL STREQUAL "OFF")
     set(CUDAToolkit_ROOT /usr/local/cuda)
   endif()
   find_package(CUDAToolkit QUIET)
-  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ${CUDAToolkit_INCLUDE_DIRS} ENV NCCL_HOME PATH_SUFFIXES include)
-  find_library(NCCL_LIBRARY nccl HINTS ${CUDAToolkit_LIBRARY_DIR} ENV NCCL_HOME PATH_SUFFIXES lib lib64)
+  # NCCL from NCCL_HOME, the CUDA toolkit, or python's nvidia-nccl wheel beside torch (which ships
+  # only libnccl.so.2, no libnccl.so).
+  set(RISKSTEP_NCCL_HINTS $ENV{NCCL_HOME} ${CUDAToolkit_LIBRARY_ROOT} ${CUDAToolkit_TARGET_DIR})
+  if(RISKSTEP_TORCH_SITE)
+    list(APPEND RISKSTEP_NCCL_HINTS ${RISKSTEP_TORCH_SITE}/nvidia/nccl ${RISKSTEP_TORCH_SITE}/nvidia/cu13)
+  endif()
+  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ${RISKSTEP_NCCL_HINTS} ${CUDAToolkit_INCLUDE_DIRS}
+            PATH_SUFFIXES include)
+  find_library(NCCL_LIBRARY NAMES nccl libnccl.so.2 HINTS ${RISKSTEP_NCCL_HINTS}
+               ${CUDAToolkit_LIBRARY_DIR} PATH_SUFFIXES lib lib64)
   if(CUDAToolkit_FOUND AND NCCL_INCLUDE_DIR AND NCCL_LIBRARY)
     set(RISKSTEP_HAVE_NCCL ON)
     message(STATUS "NCCL communicator: ON (${NCCL_LIBRARY}, CUDA ${CUDAToolkit_VERSION})")

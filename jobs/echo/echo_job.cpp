@@ -17,20 +17,21 @@ namespace riskstep {
 namespace {
 
 struct EchoSettings {
-  std::string model = "none";  // a label; fail_if, nan_if and stop_if compare against it
-  std::string period;          // another label
-  int64_t i = 0;               // an index, to make many distinct tasks
-  int64_t seed = -1;           // a replicate number
-  std::string levels;          // a list, as VaR levels travel ("0.01,0.05")
-  std::string data_dir;        // a path, resolved against the spec like every *_dir setting
-  std::string fail_if;         // this model throws (while fail_flag_file exists, if given)
-  std::string nan_if;          // this model returns a NaN
-  std::string stop_if;         // this model asks for a clean stop, as SIGUSR1 would
-  int64_t work_ms = 0;         // sleep this long
-  std::string fail_flag_file;  // see fail_if
-  std::string log_file;        // one "<task id>" line per finished run ("" = $RISKSTEP_ECHO_LOG)
-  double cost = 1.0;           // Job::relative_cost; identity only so a test grid can vary it
-  std::string batch_by;        // tasks with equal values of this setting run as one batch
+  std::string model = "none";   // a label; fail_if, nan_if and stop_if compare against it
+  std::string period;           // another label
+  int64_t i = 0;                // an index, to make many distinct tasks
+  int64_t seed = -1;            // a replicate number
+  std::string levels;           // a list, as VaR levels travel ("0.01,0.05")
+  std::string data_dir;         // a path, resolved against the spec like every *_dir setting
+  std::string fail_if;          // this model throws (while fail_flag_file exists, if given)
+  std::string nan_if;           // this model returns a NaN
+  std::string stop_if;          // this model asks for a clean stop, as SIGUSR1 would
+  int64_t work_ms = 0;          // sleep this long
+  std::string fail_flag_file;   // see fail_if
+  std::string log_file;         // one "<task id>" line per finished run ("" = $RISKSTEP_ECHO_LOG)
+  double cost = 1.0;            // Job::relative_cost; identity only so a test grid can vary it
+  std::string batch_by;         // tasks with equal values of this setting run as one batch
+  std::string device = "auto";  // auto | cpu | cuda: which device the task says it computes on
 };
 
 const SettingsOf<EchoSettings>& echo_settings() {
@@ -49,7 +50,9 @@ const SettingsOf<EchoSettings>& echo_settings() {
           .run("fail_flag_file", &EchoSettings::fail_flag_file, "fail_if only while this exists")
           .run("log_file", &EchoSettings::log_file, "Append each finished task id here")
           .identity("cost", &EchoSettings::cost, "Relative cost (an axis in the engine tests)")
-          .run("batch_by", &EchoSettings::batch_by, "Batch tasks with equal values of this");
+          .run("batch_by", &EchoSettings::batch_by, "Batch tasks with equal values of this")
+          .run("device", &EchoSettings::device, "Device (echo computes nothing on it)",
+               {"auto", "cpu", "cuda"});
   return bound;
 }
 
@@ -93,6 +96,10 @@ Result echo_result(const Task& task, const EchoSettings& s, const TaskContext& c
   result.tables["stats"] = stats;
   result.summary.add("score", std::vector<double>{values[0]}).add("n", std::vector<int64_t>{5});
   result.attributes["input_sha256"] = std::string("echo");
+  // The device the task was given, as a job that computes on it would resolve it.
+  result.attributes["device"] = s.device == "auto"   ? context.device
+                                : s.device == "cuda" ? context.gpu
+                                                     : std::string("cpu");
   if (context.group) {  // group tasks: a reduction the whole group must take part in
     double sum = context.rank_in_group + 1;
     context.group->allreduce_sum(&sum, 1, ElementType::float64);
@@ -117,6 +124,8 @@ class EchoJob : public Job {
   }
 
   double relative_cost(const Task& task) const override { return echo_settings().read(task).cost; }
+
+  std::string device(const Task& task) const override { return echo_settings().read(task).device; }
 
   std::vector<TaskOutcome> run_batch(const std::vector<Task>& tasks,
                                      const TaskContext& context) override {

@@ -12,6 +12,7 @@
 #include "pipeline/comm/mpi_communicator.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/engine/checkpoint_dir.h"
+#include "pipeline/engine/device_plan.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/engine/sweep_spec.h"
 #include "pipeline/engine/work_unit.h"
@@ -91,8 +92,11 @@ std::string claim_on_rank0(const std::string& dir, const Task& task, MpiCommunic
   return refusal;
 }
 
-TaskContext train_context(const TrainOptions& options, Communicator* world) {
+TaskContext train_context(const TrainOptions& options, Communicator* world,
+                          const DevicePlan& devices) {
   TaskContext context;
+  context.device = devices.run_device;
+  context.gpu = devices.gpu;
   context.rank_in_group = world->rank();
   context.group_size = world->size();
   context.group = world;
@@ -140,14 +144,22 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
     error = thrown.what();
   }
   if (error.empty()) error = claim_on_rank0(options.checkpoint_dir, task, world);
+  const std::unique_ptr<Job> job = kind.make();
+  DevicePlan devices;  // the GPU is bound before anything touches CUDA
+  if (error.empty()) {
+    try {
+      devices = bind_devices(MPI_COMM_WORLD, "cpu", *job, {task});
+    } catch (const std::exception& thrown) {
+      error = thrown.what();
+    }
+  }
   if (!error.empty()) {
     if (world.rank() == 0) std::cerr << "riskstep train: " << printable(error) << std::endl;
     return 2;
   }
   StopRequestGuard stop_guard;  // SIGUSR1: checkpoint after this epoch and stop
-  const std::unique_ptr<Job> job = kind.make();
   const TaskRecord record =
-      run_work_unit(*job, {task}, train_context(options, &world), world.rank()).front();
+      run_work_unit(*job, {task}, train_context(options, &world, devices), world.rank()).front();
   if (world.rank() != 0) return record.status == "ok" ? 0 : record.status == "stopped" ? 3 : 1;
   return report(options, record, spec, world.size());
 }

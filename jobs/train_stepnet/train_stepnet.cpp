@@ -77,7 +77,8 @@ struct GradientChannel {
   Communicator* communicator = nullptr;
 };
 
-GradientChannel open_channel(const TrainSettings& s, bool on_cuda, Communicator* group) {
+GradientChannel open_channel(const TrainSettings& s, torch::Device device, Communicator* group) {
+  const bool on_cuda = device.is_cuda();
   const std::string backend = s.backend == "auto" ? (on_cuda ? "nccl" : "mpi") : s.backend;
   if (backend == "nccl" && !on_cuda)
     throw std::invalid_argument(
@@ -107,7 +108,7 @@ GradientChannel open_channel(const TrainSettings& s, bool on_cuda, Communicator*
   }
 #ifdef RISKSTEP_HAVE_NCCL
   if (!mpi_ready) throw std::runtime_error("backend: nccl needs MPI to exchange the NCCL id");
-  channel.owned = std::make_unique<NcclCommunicator>(comm);
+  channel.owned = std::make_unique<NcclCommunicator>(comm, device.index());
   channel.communicator = channel.owned.get();
   return channel;
 #else
@@ -248,9 +249,13 @@ std::string sha256_of_floats(const std::vector<float>& values) {
       std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
 }
 
-torch::Device resolve_device(const TrainSettings& s, const std::string& run_device) {
-  std::string wanted = s.device == "auto" ? run_device : s.device;
-  if (s.device == "cuda" && run_device.rfind("cuda", 0) == 0) wanted = run_device;  // bound GPU
+// The setting's device: "auto" is the run's (TaskContext::device), "cuda" the GPU the engine bound
+// to this rank (TaskContext::gpu), never the process's default GPU 0.
+torch::Device resolve_device(const TrainSettings& s, const TrainControl& control) {
+  std::string wanted = s.device == "auto" ? control.device : s.device;
+  if (wanted == "cuda") wanted = control.gpu;
+  if (wanted.empty())
+    throw std::invalid_argument("setting 'device': cuda, but no GPU was bound to this rank");
   if (wanted.rfind("cuda", 0) == 0 && !torch::cuda::is_available())
     throw std::invalid_argument(
         "setting 'device': cuda requested but this LibTorch sees no CUDA GPU (CPU-only build or "
@@ -286,7 +291,7 @@ struct Trainer {
     model = ResNet(config);
     model->to(device);
     parameters = parameter_count(*model);
-    channel = open_channel(s, device.is_cuda(), group);
+    channel = open_channel(s, device, group);
     if (channel.communicator != nullptr) {
       rank = channel.communicator->rank();
       ranks = channel.communicator->size();
@@ -456,7 +461,9 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
     if (control.log && (group == nullptr || group->rank() == 0)) control.log(line);
   };
   if (s.threads > 0) torch::set_num_threads(s.threads);
-  Trainer t(s, seed, resolve_device(s, control.device), group);
+  const torch::Device device = resolve_device(s, control);
+  const c10::DeviceGuard on_device(device);  // this thread's current device, for what is implicit
+  Trainer t(s, seed, device, group);
   TrainingRun run;
   TrainingProgress progress = start_or_resume(t, control, log);
   const int first_epoch = progress.next_epoch;
@@ -527,6 +534,7 @@ class TrainStepnetJob : public Job {
     TrainControl control;
     control.resume = context.resume;
     control.device = context.device;
+    control.gpu = context.gpu;
     control.log = context.log;
     if (s.stop_after_epochs > 0 && context.checkpoint_dir.empty())
       throw std::invalid_argument(

@@ -17,7 +17,8 @@ namespace riskstep {
 struct TrainControl {
   std::string checkpoint_dir;  // "" = no checkpoints; else claimed for this task already
   bool resume = true;          // continue <checkpoint_dir>/checkpoint.pt (false: refuse it)
-  std::string device = "cpu";  // the run's device when settings.device is "auto"
+  std::string device = "cpu";  // the run's device, for settings.device "auto": cpu or cuda:N
+  std::string gpu;             // this rank's bound GPU (cuda:N), for settings.device "cuda"
   std::function<void(const std::string&)> log;
 };
 

@@ -68,19 +68,6 @@ ncclDataType_t nccl_datatype(ElementType type) {
   throw std::invalid_argument("nccl_datatype: unknown ElementType");
 }
 
-NodeLocalRank node_local_rank(MPI_Comm comm) {
-  int rank = 0;
-  check_mpi(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
-  MPI_Comm node = MPI_COMM_NULL;
-  check_mpi(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node),
-            "MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)");
-  NodeLocalRank local;
-  MPI_Comm_rank(node, &local.rank);
-  MPI_Comm_size(node, &local.size);
-  MPI_Comm_free(&node);
-  return local;
-}
-
 ncclUniqueId exchange_nccl_unique_id(MPI_Comm comm, int root) {
   int rank = 0;
   check_mpi(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
@@ -91,40 +78,10 @@ ncclUniqueId exchange_nccl_unique_id(MPI_Comm comm, int root) {
   return id;
 }
 
-int choose_cuda_device(const NodeLocalRank& local, int device_count) {
-  if (device_count <= 0)
-    throw std::runtime_error(
-        "--backend nccl needs a CUDA GPU, but none is visible (use --backend mpi on CPU)");
-  if (local.size > device_count)
-    throw std::runtime_error(
-        "--backend nccl needs one GPU per rank: " + std::to_string(local.size) +
-        " ranks on this node but " + std::to_string(device_count) + " GPU(s)");
-  return local.rank;
-}
-
-NcclCommunicator::NcclCommunicator(MPI_Comm comm) : comm_(comm) {
+NcclCommunicator::NcclCommunicator(MPI_Comm comm, int device) : comm_(comm), device_(device) {
   check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
-  const NodeLocalRank local = node_local_rank(comm_);
-
-  int device_count = 0;
-  const cudaError_t count_status = cudaGetDeviceCount(&device_count);
-  if (count_status != cudaSuccess) {
-    cudaGetLastError();
-    device_count = 0;
-  }
-  // Every rank must learn that some rank has no GPU, else the others hang in ncclCommInitRank.
-  int fewest_devices = device_count;
-  MPI_Allreduce(MPI_IN_PLACE, &fewest_devices, 1, MPI_INT, MPI_MIN, comm_);
-  if (fewest_devices <= 0) {
-    std::string reason =
-        count_status == cudaSuccess ? "no CUDA device" : cudaGetErrorString(count_status);
-    throw std::runtime_error("--backend nccl needs a CUDA GPU on every rank (" + reason +
-                             "); use --backend mpi on CPU");
-  }
-  device_ = choose_cuda_device(local, device_count);
-  check_cuda(cudaSetDevice(device_), "cudaSetDevice");
-
+  check_cuda(cudaSetDevice(device_), "cudaSetDevice");  // this thread may not be the binder
   const ncclUniqueId id = exchange_nccl_unique_id(comm_, 0);
   check_nccl(ncclCommInitRank(&nccl_, size_, id, rank_), "ncclCommInitRank");
   check_cuda(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking),

@@ -1,8 +1,8 @@
 #pragma once
 // Communicator over NCCL for CUDA device buffers; host buffers (metrics, checkpoints) are staged
 // through a device scratch buffer so callers can use one Communicator for everything.
-// Bootstrap over MPI: rank 0 makes the NCCL unique id and broadcasts its 128 bytes; each rank
-// picks its GPU from its node-local rank (MPI_Comm_split_type SHARED). One GPU per rank.
+// Bootstrap over MPI: rank 0 makes the NCCL unique id and broadcasts its 128 bytes. Each rank
+// works on the GPU it was bound to before (pipeline/comm/device_binding.h). One GPU per rank.
 // Reductions run on the communicator's own non-blocking stream, after an event recorded on the
 // default stream (where LibTorch computed the gradients), so they overlap later compute.
 // Compiled only when RISKSTEP_HAVE_NCCL.
@@ -16,26 +16,16 @@
 
 namespace riskstep {
 
-// Rank within the node (ranks sharing memory with this one), and how many share the node.
-struct NodeLocalRank {
-  int rank = 0;
-  int size = 1;
-};
-NodeLocalRank node_local_rank(MPI_Comm comm);
-
 // Rank `root` creates an NCCL unique id (no GPU needed) and broadcasts it over `comm`.
 ncclUniqueId exchange_nccl_unique_id(MPI_Comm comm, int root);
-
-// GPU for a node-local rank; throws a clear error when there is no usable GPU or fewer GPUs than
-// ranks on the node (NCCL refuses two ranks on one GPU).
-int choose_cuda_device(const NodeLocalRank& local, int device_count);
 
 ncclDataType_t nccl_datatype(ElementType type);
 
 class NcclCommunicator : public Communicator {
  public:
-  // Collective over `comm`; throws when no GPU is visible. Does not own `comm`.
-  explicit NcclCommunicator(MPI_Comm comm);
+  // Collective over `comm`, on the CUDA device `device` (this rank's bound GPU). Does not own
+  // `comm`.
+  NcclCommunicator(MPI_Comm comm, int device);
   ~NcclCommunicator() override;
   NcclCommunicator(const NcclCommunicator&) = delete;
   NcclCommunicator& operator=(const NcclCommunicator&) = delete;

@@ -21,7 +21,10 @@ struct TaskContext {
   int rank_in_group = 0;
   int group_size = 1;
   Communicator* group = nullptr;  // null when the task runs on one rank without MPI
-  std::string device = "cpu";     // bound by the engine before any job code: "cpu" or "cuda:N"
+  // Bound by the engine before any task runs (pipeline/engine/device_plan.h): the run's device,
+  // for tasks whose device is "auto" ("cpu" or "cuda:N"), and this rank's GPU ("" when none).
+  std::string device = "cpu";
+  std::string gpu;
   // Where a long task may keep resumable state ("" = none). A job claims it with
   // claim_checkpoint_dir (pipeline/engine/checkpoint_dir.h) before writing into it.
   std::string checkpoint_dir;

@@ -12,6 +12,7 @@
 #include "pipeline/comm/mpi_communicator.h"
 #include "pipeline/comm/mpi_wait.h"
 #include "pipeline/core/printable.h"
+#include "pipeline/engine/device_plan.h"
 #include "pipeline/engine/farm.h"
 #include "pipeline/engine/interrupt.h"
 #include "pipeline/engine/out_dir.h"
@@ -145,12 +146,13 @@ bool store_record(const std::string& dir, const RunMetadata& metadata, const Tas
 }
 
 TaskContext unit_context(const std::string& dir, const Task& first, const FarmSlot& slot,
-                         const SweepOptions& options, Communicator* group) {
+                         const DevicePlan& devices, Communicator* group) {
   TaskContext context;
   context.rank_in_group = slot.rank_in_group;
   context.group_size = slot.group_size;
   context.group = group;
-  context.device = options.device;
+  context.device = devices.run_device;
+  context.gpu = devices.gpu;
   context.checkpoint_dir = (std::filesystem::path(dir) / "checkpoints" / first.id).string();
   context.resume = true;
   context.log = [id = first.id](const std::string& line) {
@@ -163,6 +165,7 @@ struct FarmWork {
   const SweepPlan& plan;
   const SweepOptions& options;
   const RunMetadata& metadata;
+  const DevicePlan& devices;
   Job& job;
   std::vector<std::vector<size_t>> units;
   LeftOver left;
@@ -175,7 +178,7 @@ bool run_unit(FarmWork& work, size_t unit_index, const FarmSlot& slot) {
   std::unique_ptr<MpiCommunicator> group;
   if (slot.group_size > 1) group = std::make_unique<MpiCommunicator>(slot.group_comm);
   const TaskContext context =
-      unit_context(work.plan.out_dir, tasks.front(), slot, work.options, group.get());
+      unit_context(work.plan.out_dir, tasks.front(), slot, work.devices, group.get());
   const std::vector<TaskRecord> records = run_work_unit(work.job, tasks, context, slot.world_rank);
   if (slot.rank_in_group != 0) return true;  // the group's rank 0 stores and reports
   bool all_ok = true;
@@ -335,13 +338,24 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   for (const auto& line : options.overrides)
     metadata.spec_overrides += (metadata.spec_overrides.empty() ? "" : "\n") + line;
   std::unique_ptr<Job> job = registry.make(plan.spec.kind);
+  DevicePlan devices;  // bound before any task runs: a job's first CUDA allocation lands there
+  std::string device_error;
+  try {
+    devices = bind_devices(comm, options.device, *job, plan.tasks, options.cuda);
+  } catch (const std::exception& error) {
+    device_error = error.what();
+  }
+  if (!device_error.empty()) {  // every rank failed alike; rank 0 says why
+    if (rank_of(comm) == 0) err << "riskstep sweep: " << printable(device_error) << "\n";
+    return 2;
+  }
   StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
   InterruptGuard interrupt_guard(
       rank_of(comm) == 0 ? "riskstep sweep: interrupted; finished tasks are kept in " +
                                plan.out_dir + "/tasks; run the same command again to resume"
                          : "");
 
-  FarmWork work{plan, options, metadata, *job, {}, {}};
+  FarmWork work{plan, options, metadata, devices, *job, {}, {}};
   work.units = group_work_units(*job, plan.tasks, share_pending(comm, disk.pending));
   const FarmCounts counts = run_units(comm, work);
   const LeftOver left = sum_left_over(comm, work.left);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/comm/device_binding.h"
 #include "pipeline/core/job.h"
 
 namespace riskstep {
@@ -16,7 +17,8 @@ struct SweepOptions {
   std::string out_dir;                 // "" = the spec's `out`
   std::vector<std::string> overrides;  // --set key=value
   std::string device = "cpu";          // cpu | cuda: what tasks with device "auto" compute on
-  bool dry_run = false;                // list the tasks (with their state in out_dir) and stop
+  CudaDevices cuda = cuda_runtime_devices();  // how GPUs are counted and bound (tests: fakes)
+  bool dry_run = false;           // list the tasks (with their state in out_dir) and stop
   bool retry_failed = false;      // rerun tasks whose file says failed (a normal rerun skips them)
   bool force = false;             // reuse an out_dir made from a different sweep
   bool wait = false;              // wait for another run holding out_dir instead of refusing

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
 #include "pipeline/core/printable.h"
@@ -41,6 +42,18 @@ void check_writable_parent(const std::string& path) {
     refuse(path, "cannot create files in " + parent.string() + ": " + std::strerror(errno));
   ::close(fd);
   ::unlink(probe.c_str());
+}
+
+// What riskstep puts into a sweep directory (engine/out_dir.h, `riskstep slurm submit`'s slurm/).
+bool only_riskstep_entries(const std::string& dir) {
+  static const std::set<std::string> ours = {"sweep.json",  "spec.toml",  "riskstep.lock", "tasks",
+                                             "checkpoints", "results.h5", "slurm"};
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!ours.count(name) && name.find(".tmp.") == std::string::npos) return false;
+  }
+  return !error;
 }
 
 }  // namespace
@@ -80,13 +93,10 @@ void check_sweep_directory_path(const std::string& dir) {
     return;
   }
   if (!fs::is_directory(status)) refuse(dir, "exists and is not a directory");
-  // sweep.json, or at least the lock of a run killed before it wrote sweep.json.
-  const bool ours =
-      fs::exists(fs::path(dir) / "sweep.json") || fs::exists(fs::path(dir) / "riskstep.lock");
-  if (!ours && !fs::is_empty(dir, error))
+  if (!only_riskstep_entries(dir))
     refuse(dir,
-           "exists and is not a riskstep sweep directory (no sweep.json): use a new or "
-           "empty directory");
+           "exists and is not a riskstep sweep directory (it holds files riskstep did not "
+           "write): use a new or empty directory");
   if (access(dir.c_str(), W_OK) != 0)
     refuse(dir, std::string("cannot write: ") + std::strerror(errno));
 }

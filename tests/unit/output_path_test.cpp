@@ -62,8 +62,12 @@ TEST(OutputPath, ASweepDirectoryIsNewEmptyOrRiskstepsOwn) {
   std::ofstream(dir + "/foreign/notes.txt") << "mine";
   EXPECT_NE(refused(dir + "/foreign").find("not a riskstep sweep directory"), std::string::npos);
   std::ofstream(dir + "/foreign/sweep.json") << "{}";
-  EXPECT_EQ(refused(dir + "/foreign"), "(accepted)");
+  EXPECT_NE(refused(dir + "/foreign").find("not a riskstep sweep directory"), std::string::npos);
   EXPECT_NE(refused(dir + "/foreign/notes.txt").find("not a directory"), std::string::npos);
+  std::filesystem::create_directories(dir + "/ours/slurm");  // as `riskstep slurm submit` leaves it
+  std::filesystem::create_directories(dir + "/ours/tasks");
+  std::ofstream(dir + "/ours/sweep.json") << "{}";
+  EXPECT_EQ(refused(dir + "/ours"), "(accepted)");
 }
 
 // fcntl locks belong to a process, so the contender is a child process. Its exit status: 0 it got
