@@ -30,6 +30,7 @@ const SettingsOf<TrainSettings>& train_settings() {
           .identity("nsi_samples", &S::nsi_samples, "Test images for NSI/attention (0 = all)")
           .identity("freeze_bn", &S::freeze_batchnorm, "BatchNorm in eval mode while training")
           .identity("seed", &S::replicate, "Replicate number (a sweep axis: 0-2)")
+          .identity("precision", &S::precision, "Arithmetic of the forward pass", {"fp32", "bf16"})
           .run("bucket_mb", &S::bucket_mb, "Gradient bucket cap in MB")
           .run("threads", &S::threads, "Intra-op threads per rank (0 = LibTorch default)")
           .run("backend", &S::backend, "Gradient reduction (auto: nccl on cuda, else mpi)",
@@ -37,7 +38,9 @@ const SettingsOf<TrainSettings>& train_settings() {
           .run("device", &S::device, "Device (auto: the run's --device, cpu by default)",
                {"auto", "cpu", "cuda"})
           .run("stop_after_epochs", &S::stop_after_epochs,
-               "Stop after this many epochs, resumable from the checkpoint (0 = off)");
+               "Stop after this many epochs, resumable from the checkpoint (0 = off)")
+          .run("deterministic", &S::deterministic,
+               "GPU: deterministic kernels, bit-identical reruns (--no-deterministic: faster)");
   return bound;
 }
 

@@ -8,11 +8,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "jobs/train_stepnet/compute_mode.h"
 #include "jobs/train_stepnet/data_parallel.h"
 #include "jobs/train_stepnet/gzip_file.h"
 #include "jobs/train_stepnet/stepnet_table.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "models/vision/cifar_reader.h"
+#include "models/vision/device_batches.h"
 #include "models/vision/idx_reader.h"
 #include "models/vision/image_batches.h"
 #include "models/vision/resnet.h"
@@ -177,37 +179,43 @@ struct Evaluation {
 
 // Test loss and accuracy over the whole test set, each rank taking a contiguous share; with
 // `stiffness`, NSI and attention over the first nsi_samples images too.
-Evaluation evaluate(ResNet& model, const Data& data, const TrainSettings& s, torch::Device device,
+// Sums on the device, read once: a host read per batch would stall the device every batch.
+struct DeviceSums {
+  torch::Tensor loss, correct;
+  explicit DeviceSums(torch::Device device)
+      : loss(torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device))),
+        correct(torch::zeros_like(loss)) {}
+};
+
+Evaluation evaluate(ResNet& model, DeviceImages& test, const TrainSettings& s,
                     Communicator* communicator, StiffnessAccumulator* stiffness) {
   torch::NoGradGuard no_grad;
   model->eval();
   const int ranks = communicator == nullptr ? 1 : communicator->size();
   const int rank = communicator == nullptr ? 0 : communicator->rank();
-  const int64_t n = data.test.size();
-  const EpochPlan plan(n, n, 0, 0, /*shuffle=*/false);
+  const int64_t n = test.size();
+  test.start_epoch(EpochPlan(n, n, 0, 0, /*shuffle=*/false), Augmentation{}, 0, 0);
   const int64_t first = n * rank / ranks, last = n * (rank + 1) / ranks;
   const int64_t nsi_limit = s.nsi_samples > 0 ? std::min(n, s.nsi_samples) : n;
-  std::vector<double> sums = {0.0, 0.0, 0.0};  // loss sum, correct, count
   const int64_t eval_batch = 500;
-  int64_t begin = first;
-  while (begin < last) {
-    int64_t end = std::min(last, begin + eval_batch);
+  DeviceSums totals(test.device());
+  const PrecisionScope precision(s.precision, test.device());
+  for (int64_t begin = first, end = first; begin < last; begin = end) {
+    end = std::min(last, begin + eval_batch);
     // Batches end at the NSI limit, so the traced part is exactly the first nsi_samples images.
     if (stiffness != nullptr && begin < nsi_limit && end > nsi_limit) end = nsi_limit;
-    const Batch batch =
-        make_batch(data.test, plan, begin, end, data.normalization, Augmentation{}, 0, 0);
+    const Batch batch = test.batch(begin, end);
     const bool traced = stiffness != nullptr && begin < nsi_limit;
-    ForwardOutput output = model->forward_traced(batch.images.to(device), traced);
-    const auto labels = batch.labels.to(device);
-    sums[0] += torch::nn::functional::cross_entropy(
-                   output.logits, labels,
-                   torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                   .item<double>();
-    sums[1] += output.logits.argmax(1).eq(labels).sum().item<double>();
-    sums[2] += double(end - begin);
+    ForwardOutput output = model->forward_traced(batch.images, traced);
+    totals.loss += torch::nn::functional::cross_entropy(
+                       output.logits.to(torch::kFloat32), batch.labels,
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .to(torch::kFloat64);
+    totals.correct += output.logits.argmax(1).eq(batch.labels).sum().to(torch::kFloat64);
     if (traced) stiffness->add(output.traces);
-    begin = end;
   }
+  std::vector<double> sums = {totals.loss.item<double>(), totals.correct.item<double>(),
+                              double(last - first)};
   reduce_sum(communicator, sums);
   Evaluation evaluation;
   evaluation.loss = sums[0] / sums[2];
@@ -273,6 +281,7 @@ struct Trainer {
   ResNetConfig config;
   ResNet model{nullptr};
   int64_t parameters = 0;
+  DeviceImages train_images, test_images;  // uploaded once
   GradientChannel channel;
   int rank = 0, ranks = 1;
   std::unique_ptr<torch::optim::SGD> optimizer;
@@ -280,7 +289,12 @@ struct Trainer {
 
   Trainer(const TrainSettings& settings, uint64_t training_seed, torch::Device on,
           Communicator* group)
-      : s(settings), seed(training_seed), device(on), data(load_data(settings)) {
+      : s(settings),
+        seed(training_seed),
+        device(on),
+        data(load_data(settings)),
+        train_images(data.train, data.normalization, Augmentation{}.padding, on),
+        test_images(data.test, data.normalization, Augmentation{}.padding, on) {
     config.depth = s.depth;
     config.block = s.block == "basic" ? BlockKind::basic : BlockKind::bottleneck;
     config.in_channels = data.train.channels();
@@ -333,29 +347,35 @@ std::vector<double> train_epoch(Trainer& t, int epoch, int64_t& steps_taken) {
       s.steps_per_epoch > 0 ? std::min(plan.steps(), s.steps_per_epoch) : plan.steps();
   Augmentation augmentation;
   augmentation.enabled = s.augment;
+  t.train_images.start_epoch(plan, augmentation, t.seed, epoch);
   const double wait_before = t.reducer ? t.reducer->wait_seconds() : 0.0;
-  std::vector<double> sums = {0.0, 0.0};  // loss sum, images
+  DeviceSums totals(t.device);
+  double images = 0.0;
   const auto start = Clock::now();
   for (int64_t step = 0; step < steps; ++step) {
     const auto [first, last] = plan.rank_positions(step, t.rank, t.ranks);
     const double global_n = double(plan.global_batch_size(step));
     t.optimizer->zero_grad();
     if (last > first) {
-      const Batch batch = make_batch(t.data.train, plan, first, last, t.data.normalization,
-                                     augmentation, t.seed, epoch);
-      const auto logits = t.model->forward(batch.images.to(t.device));
+      const Batch batch = t.train_images.batch(first, last);
+      torch::Tensor logits;
+      {
+        const PrecisionScope precision(s.precision, t.device);
+        logits = t.model->forward(batch.images);
+      }
       const auto loss_sum = torch::nn::functional::cross_entropy(
-          logits, batch.labels.to(t.device),
+          logits.to(torch::kFloat32), batch.labels,
           torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
       // Normalised by the global batch: the sum over ranks is the global mean gradient.
       (loss_sum / global_n).backward();
-      sums[0] += loss_sum.item<double>();
-      sums[1] += double(last - first);
+      totals.loss += loss_sum.detach().to(torch::kFloat64);
+      images += double(last - first);
     }
     if (t.reducer) t.reducer->synchronize();
     t.optimizer->step();
     ++steps_taken;
   }
+  std::vector<double> sums = {totals.loss.item<double>(), images};
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double wait = t.reducer ? t.reducer->wait_seconds() - wait_before : 0.0;
   // DistributedDataParallel's convention: rank 0's BatchNorm statistics are the model's.
@@ -374,7 +394,7 @@ Evaluation record_epoch(Trainer& t, int epoch, const std::vector<double>& sums, 
     throw std::runtime_error("training diverged in epoch " + std::to_string(epoch + 1) +
                              ": train loss " + std::to_string(train_loss) +
                              " (a smaller lr may help)");
-  const Evaluation evaluation = evaluate(t.model, t.data, t.s, t.device, t.communicator(), nullptr);
+  const Evaluation evaluation = evaluate(t.model, t.test_images, t.s, t.communicator(), nullptr);
   const double steps = sums[4] / ranks;
   h.epoch.push_back(epoch + 1);
   h.train_loss.push_back(train_loss);
@@ -463,6 +483,7 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
   if (s.threads > 0) torch::set_num_threads(s.threads);
   const torch::Device device = resolve_device(s, control);
   const c10::DeviceGuard on_device(device);  // this thread's current device, for what is implicit
+  set_determinism(s.deterministic, device);
   Trainer t(s, seed, device, group);
   TrainingRun run;
   TrainingProgress progress = start_or_resume(t, control, log);
@@ -491,7 +512,7 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
   }
   run.epochs_done = s.epochs;
   StiffnessAccumulator stiffness;
-  const Evaluation last = evaluate(t.model, t.data, s, t.device, t.communicator(), &stiffness);
+  const Evaluation last = evaluate(t.model, t.test_images, s, t.communicator(), &stiffness);
   const int n = blocks_per_stage(t.config);
   reduce_statistics(t.communicator(), stiffness.nsi(), n - 1, 1);
   reduce_statistics(t.communicator(), stiffness.attention(), n, 0);

@@ -1,0 +1,54 @@
+#include "jobs/train_stepnet/compute_mode.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <cstdlib>
+
+namespace riskstep {
+
+// LibTorch 2.4 replaced the per-device autocast switches with ones that take the device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define RISKSTEP_AUTOCAST_BY_DEVICE_TYPE 1
+#endif
+
+void set_determinism(bool deterministic, torch::Device device) {
+  if (!device.is_cuda()) return;
+  // Read when cuBLAS starts, so set before the first CUDA matrix product; a user's value wins.
+  if (deterministic) setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", /*overwrite=*/0);
+  auto& context = at::globalContext();
+  context.setDeterministicCuDNN(deterministic);
+  context.setBenchmarkCuDNN(!deterministic);
+  // warn_only: an op without a deterministic kernel warns instead of failing the training.
+  context.setDeterministicAlgorithms(deterministic, /*warn_only=*/true);
+}
+
+namespace {
+void set_autocast(bool cuda, bool enabled) {
+#ifdef RISKSTEP_AUTOCAST_BY_DEVICE_TYPE
+  const auto type = cuda ? at::kCUDA : at::kCPU;
+  at::autocast::set_autocast_dtype(type, at::kBFloat16);
+  at::autocast::set_autocast_enabled(type, enabled);
+#else
+  if (cuda) {
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(enabled);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(enabled);
+  }
+#endif
+}
+}  // namespace
+
+PrecisionScope::PrecisionScope(const std::string& precision, torch::Device device)
+    : enabled_(precision == "bf16"), cuda_(device.is_cuda()) {
+  if (enabled_) set_autocast(cuda_, true);
+}
+
+PrecisionScope::~PrecisionScope() {
+  if (!enabled_) return;
+  set_autocast(cuda_, false);
+  at::autocast::clear_cache();
+}
+
+}  // namespace riskstep

@@ -1,0 +1,28 @@
+#pragma once
+// How a training computes, beyond the model: reproducibility on GPUs and reduced precision.
+#include <torch/torch.h>
+
+#include <string>
+
+namespace riskstep {
+
+// Deterministic cuDNN and algorithms on a CUDA device (no cuDNN autotuning, cuBLAS's fixed
+// workspace), so one seed gives bit-identical results on a rerun; `false` allows the faster
+// nondeterministic kernels. CPU kernels here are deterministic either way.
+void set_determinism(bool deterministic, torch::Device device);
+
+// Autocast to bfloat16 for the forward pass while alive when `precision` is "bf16" (convolutions
+// and linear layers in bf16; BatchNorm's running statistics and the weights stay float32).
+class PrecisionScope {
+ public:
+  PrecisionScope(const std::string& precision, torch::Device device);
+  ~PrecisionScope();
+  PrecisionScope(const PrecisionScope&) = delete;
+  PrecisionScope& operator=(const PrecisionScope&) = delete;
+
+ private:
+  bool enabled_ = false;
+  bool cuda_ = false;
+};
+
+}  // namespace riskstep
