@@ -45,9 +45,10 @@ else
   mpirun=(mpirun -np 2 --oversubscribe); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)
   echo "== VaR backtests on the synthetic market (jobs/specs/smoke.toml)"
   "${mpirun[@]}" "$riskstep" sweep jobs/specs/smoke.toml --out "$out/smoke"
-  "$riskstep" aggregate "$out/smoke"
   echo "== StepNet: ResNet-20 on Fashion-MNIST, 200 data-parallel steps"
   "${mpirun[@]}" "$riskstep" train --attention stepnet --epochs 2 --steps-per-epoch 100 --batch 64 \
-    --threads 1 --test-subset 2000 --nsi-samples 500 --out "$out/stepnet.h5"
-  echo "results: $out/smoke/results.h5 and $out/stepnet.h5 (layout: docs/hdf5-layout.md)"
+    --threads 1 --test-subset 2000 --nsi-samples 500 --out "$out/stepnet.h5" --force
+  echo "== reports (tables, figures, what was run; results layout: docs/hdf5-layout.md)"
+  "$riskstep" report "$out/stepnet.h5" --out "$out/stepnet_report.html"
+  "$riskstep" report "$out/smoke"
 fi

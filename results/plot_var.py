@@ -360,7 +360,12 @@ def plot_mixture(out, index, period, by_model):
             ax.grid(color="0.92", lw=0.6)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-    axes[2][0].legend(fontsize=8, frameon=False)
+    def components(t):
+        shape = np.atleast_2d(t["mixture"]["pi"]).shape
+        return shape[1] if shape[0] == len(t["dates"]) else shape[0]
+
+    widest = max(range(len(mdns)), key=lambda c: components(list(mdns.values())[c]))
+    axes[2][widest].legend(fontsize=8, frameon=False)
     fig.suptitle(f"{index_label(index)}, {period_label(period)}: predicted mixture parameters "
                  "(returns)", fontsize=13)
     fig.tight_layout()
@@ -378,7 +383,7 @@ def plot_hits(out, index, period, by_model, level):
     styles = model_styles(by_model)
     counts = [[int(np.sum(t["hit"])) for t in by_model[m] if t["hit"] is not None] for m in models]
     days = len(next(iter(by_model.values()))[0]["loss"])
-    fig, ax = plt.subplots(figsize=(1.3 * len(models) + 3, 4.5))
+    fig, ax = plt.subplots(figsize=(1.0 * len(models) + 2.6, 4.2))
     ax.boxplot(counts, labels=[model_label(m) for m in models], showfliers=False,
                medianprops=dict(color="0.2"))
     rng = np.random.default_rng(0)

@@ -7,6 +7,7 @@
 
 #include "jobs/backtest_var/backtest_command.h"
 #include "jobs/cli/aggregate_command.h"
+#include "jobs/cli/report_command.h"
 #include "jobs/cli/slurm_command.h"
 #include "jobs/cli/sweep_command.h"
 #include "jobs/registry.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   riskstep::add_train_command(app, registry, exit_code);
   riskstep::add_sweep_command(app, registry, exit_code);
   riskstep::add_aggregate_command(app, registry, exit_code);
+  riskstep::add_report_command(app, exit_code);
   riskstep::add_slurm_command(app, registry, exit_code);
 
   try {

@@ -51,4 +51,15 @@ PrecisionScope::~PrecisionScope() {
   at::autocast::clear_cache();
 }
 
+void use_channels_last(torch::nn::Module& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : model.parameters())
+    if (parameter.dim() == 4)
+      parameter.set_data(parameter.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+torch::Tensor in_layout(const torch::Tensor& images, const std::string& precision) {
+  return precision == "bf16" ? images.contiguous(at::MemoryFormat::ChannelsLast) : images;
+}
+
 }  // namespace riskstep

@@ -25,4 +25,9 @@ class PrecisionScope {
   bool cuda_ = false;
 };
 
+// bf16 runs keep convolution weights and inputs channels-last (NHWC), the layout the bf16
+// convolution kernels (oneDNN on CPUs, cuDNN on GPUs) are fastest with; fp32 runs keep NCHW.
+void use_channels_last(torch::nn::Module& model);
+torch::Tensor in_layout(const torch::Tensor& images, const std::string& precision);
+
 }  // namespace riskstep

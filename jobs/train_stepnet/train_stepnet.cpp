@@ -206,7 +206,7 @@ Evaluation evaluate(ResNet& model, DeviceImages& test, const TrainSettings& s,
     if (stiffness != nullptr && begin < nsi_limit && end > nsi_limit) end = nsi_limit;
     const Batch batch = test.batch(begin, end);
     const bool traced = stiffness != nullptr && begin < nsi_limit;
-    ForwardOutput output = model->forward_traced(batch.images, traced);
+    ForwardOutput output = model->forward_traced(in_layout(batch.images, s.precision), traced);
     totals.loss += torch::nn::functional::cross_entropy(
                        output.logits.to(torch::kFloat32), batch.labels,
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -304,6 +304,7 @@ struct Trainer {
     torch::manual_seed(seed);
     model = ResNet(config);
     model->to(device);
+    if (s.precision == "bf16") use_channels_last(*model);
     parameters = parameter_count(*model);
     channel = open_channel(s, device, group);
     if (channel.communicator != nullptr) {
@@ -361,7 +362,7 @@ std::vector<double> train_epoch(Trainer& t, int epoch, int64_t& steps_taken) {
       torch::Tensor logits;
       {
         const PrecisionScope precision(s.precision, t.device);
-        logits = t.model->forward(batch.images);
+        logits = t.model->forward(in_layout(batch.images, s.precision));
       }
       const auto loss_sum = torch::nn::functional::cross_entropy(
           logits.to(torch::kFloat32), batch.labels,
@@ -441,6 +442,8 @@ void fill_result(Trainer& t, const TrainingProgress& progress, const Evaluation&
   result.attributes["training_ranks"] = int64_t(t.ranks);
   result.attributes["backend"] = t.communicator() ? t.communicator()->backend() : "none";
   result.attributes["device"] = t.device.str();
+  result.attributes["precision"] = s.precision;
+  result.attributes["deterministic"] = int64_t(s.deterministic);
   result.attributes["global_batch"] = s.global_batch;
   result.attributes["epochs"] = int64_t(s.epochs);
   result.attributes["steps_per_epoch"] = s.steps_per_epoch;

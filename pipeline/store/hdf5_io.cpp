@@ -1,5 +1,6 @@
 #include "pipeline/store/hdf5_io.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -265,6 +266,9 @@ void write_table(hid_t parent, const std::string& path, const Table& table) {
   check(H5Dwrite(ds.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), what);
 }
 
+// One H5Dread for the whole table into 8-byte slots (double, int64_t or char* per column), as
+// write_table lays rows out: a read per column made HDF5 convert the dataset once per column
+// (each time through a fresh, zero-filled conversion buffer), which dominated `aggregate`.
 Table read_table(hid_t ds) {
   const std::string what = "dataset " + object_name(ds);
   const hsize_t rows = dims_1d(ds, what);
@@ -272,38 +276,47 @@ Table read_table(hid_t ds) {
   if (H5Tget_class(file_type.get()) != H5T_COMPOUND)
     throw std::runtime_error(what + ": expected a compound (table) dataset");
   const int members = H5Tget_nmembers(file_type.get());
-  Table table;
+  const size_t row_size = 8 * size_t(std::max(members, 1));
+  Handle string_type = utf8_string_type();
+  Handle memory = datatype(H5Tcreate(H5T_COMPOUND, row_size), what);
+  std::vector<std::string> names;
+  std::vector<H5T_class_t> classes;
   for (int m = 0; m < members; ++m) {
     char* raw_name = H5Tget_member_name(file_type.get(), static_cast<unsigned>(m));
-    const std::string name(raw_name);
+    names.emplace_back(raw_name);
     H5free_memory(raw_name);
-    const H5T_class_t member_class = H5Tget_member_class(file_type.get(), static_cast<unsigned>(m));
-    // Reading one member at a time through a one-field compound keeps the code type-simple.
-    if (member_class == H5T_FLOAT || member_class == H5T_INTEGER) {
-      const bool is_float = member_class == H5T_FLOAT;
-      Handle memory = datatype(H5Tcreate(H5T_COMPOUND, 8), what);
-      check(
-          H5Tinsert(memory.get(), name.c_str(), 0, is_float ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64),
-          what);
-      if (is_float) {
-        std::vector<double> v(rows);
-        check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), what);
-        table.add(name, std::move(v));
-      } else {
-        std::vector<int64_t> v(rows);
-        check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), what);
-        table.add(name, std::move(v));
-      }
-    } else if (member_class == H5T_STRING) {
-      Handle string_type = utf8_string_type();
-      Handle memory = datatype(H5Tcreate(H5T_COMPOUND, sizeof(char*)), what);
-      check(H5Tinsert(memory.get(), name.c_str(), 0, string_type.get()), what);
-      Handle space = dataspace(H5Dget_space(ds), what);
-      std::vector<char*> raw(rows, nullptr);
-      check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), what);
-      table.add(name, take_strings(raw, memory.get(), space.get()));
+    classes.push_back(H5Tget_member_class(file_type.get(), static_cast<unsigned>(m)));
+    const hid_t slot = classes.back() == H5T_FLOAT     ? H5T_NATIVE_DOUBLE
+                       : classes.back() == H5T_INTEGER ? H5T_NATIVE_INT64
+                       : classes.back() == H5T_STRING  ? string_type.get()
+                                                       : -1;
+    if (slot < 0)
+      throw std::runtime_error(what + ": column '" + names.back() +
+                               "' is not double, int64 or string");
+    check(H5Tinsert(memory.get(), names.back().c_str(), 8 * size_t(m), slot), what);
+  }
+  std::vector<unsigned char> buffer(size_t(rows) * row_size);
+  check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), what);
+  Table table;
+  for (int m = 0; m < members; ++m) {
+    const size_t offset = 8 * size_t(m);
+    if (classes[size_t(m)] == H5T_FLOAT) {
+      std::vector<double> v(rows);
+      for (hsize_t r = 0; r < rows; ++r) std::memcpy(&v[r], &buffer[r * row_size + offset], 8);
+      table.add(names[size_t(m)], std::move(v));
+    } else if (classes[size_t(m)] == H5T_INTEGER) {
+      std::vector<int64_t> v(rows);
+      for (hsize_t r = 0; r < rows; ++r) std::memcpy(&v[r], &buffer[r * row_size + offset], 8);
+      table.add(names[size_t(m)], std::move(v));
     } else {
-      throw std::runtime_error(what + ": column '" + name + "' is not double, int64 or string");
+      std::vector<std::string> v(rows);
+      for (hsize_t r = 0; r < rows; ++r) {
+        char* text = nullptr;
+        std::memcpy(&text, &buffer[r * row_size + offset], sizeof text);
+        v[r] = text ? text : "";
+        H5free_memory(text);
+      }
+      table.add(names[size_t(m)], std::move(v));
     }
   }
   return table;
