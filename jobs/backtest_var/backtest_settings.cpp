@@ -24,7 +24,17 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
           .identity("max_epochs", &S::max_epochs, "Network training epochs at most")
           .identity("patience", &S::patience, "Early-stopping patience (training loss)")
           .identity("batch_size", &S::batch_size, "Network minibatch size")
-          .identity("activation", &S::activation, "LSTM activation", {"relu", "tanh"});
+          .identity("activation", &S::activation, "LSTM activation", {"relu", "tanh"})
+          .identity("train_start", &S::train_start, "Networks: earliest training date (YYYY-MM-DD)")
+          .identity("train_years", &S::train_years, "Networks: train on the last N years (0 = all)")
+          .identity("refit_days", &S::refit_days, "Networks: refit every N test days (0 = never)")
+          .identity("refit_window", &S::refit_window, "Refits keep the start or the length",
+                    {"expanding", "rolling"})
+          .identity("refit_start", &S::refit_start, "Refits start from the last weights or anew",
+                    {"warm", "fresh"})
+          .identity("simulations", &S::simulations, "Draws of the simulated p-values")
+          .identity("mc_coverage", &S::mc_coverage,
+                    "Monte Carlo p-values of Kupiec and Christoffersen too");
   return bound;
 }
 

@@ -25,6 +25,15 @@ struct BacktestSettings {
   int64_t patience = 5;               // networks: early-stopping patience (training loss)
   int64_t batch_size = 32;            // networks: minibatch size
   std::string activation = "relu";    // networks: LSTM cell activation, relu | tanh
+  // Networks' training protocol (models/var/mdn/mdn_protocol.h); the defaults are the study's.
+  std::string train_start;                 // earliest date training may use ("" = all history)
+  double train_years = 0;                  // > 0: only the last train_years years before a fit
+  int64_t refit_days = 0;                  // > 0: refit every refit_days test days
+  std::string refit_window = "expanding";  // expanding | rolling
+  std::string refit_start = "warm";        // warm (previous weights) | fresh (the seed's)
+  // Backtests beyond the study's.
+  int64_t simulations = 1000;  // draws of the simulated p-values (ES Z2, bootstrap, durations)
+  bool mc_coverage = false;    // also Monte Carlo p-values of Kupiec and Christoffersen
 };
 
 const SettingsOf<BacktestSettings>& backtest_settings();

@@ -33,6 +33,8 @@ Table single_run_table(const Table& summary, const std::vector<std::string>& gro
   for (const char* name : {"hits", "hit_rate", "lr_uc", "p_uc", "lr_ind", "p_ind", "lr_cc", "p_cc",
                            "pass_uc", "pass_cc", "volatility_correlation"})
     columns.push_back({name, Reducer::mean, name});
+  for (const char* name : {"p_z2", "p_mf", "p_duration_mc"})
+    if (summary.has(name)) columns.push_back({name, Reducer::mean, name});
   const Table values = aggregate_table(summary, group_by, columns);
   Table table;
   for (size_t i = 0; i < values.names.size(); ++i) {
@@ -51,24 +53,33 @@ Table single_run_table(const Table& summary, const std::vector<std::string>& gro
 }
 
 Table spread_over_seeds_table(const Table& summary, const std::vector<std::string>& group_by) {
-  return aggregate_table(summary, group_by,
-                         {{"hits", Reducer::count, "runs"},
-                          {"hits", Reducer::mean, "hits_mean"},
-                          {"hits", Reducer::sd, "hits_sd"},
-                          {"hits", Reducer::min, "hits_min"},
-                          {"hits", Reducer::max, "hits_max"},
-                          {"hit_rate", Reducer::mean, "hit_rate"},
-                          {"pass_uc", Reducer::rate, "kupiec_pass_rate"},
-                          {"pass_cc", Reducer::rate, "cc_pass_rate"},
-                          {"lr_uc", Reducer::mean, "lr_uc_mean"},
-                          {"volatility_correlation", Reducer::mean, "volatility_correlation"}});
+  std::vector<AggregateSpec> columns = {{"hits", Reducer::count, "runs"},
+                                        {"hits", Reducer::mean, "hits_mean"},
+                                        {"hits", Reducer::sd, "hits_sd"},
+                                        {"hits", Reducer::min, "hits_min"},
+                                        {"hits", Reducer::max, "hits_max"},
+                                        {"hit_rate", Reducer::mean, "hit_rate"},
+                                        {"pass_uc", Reducer::rate, "kupiec_pass_rate"},
+                                        {"pass_cc", Reducer::rate, "cc_pass_rate"}};
+  // Results written before the ES backtests existed have no such columns.
+  if (summary.has("pass_z2"))
+    columns.insert(columns.end(), {{"pass_z2", Reducer::rate, "es_z2_pass_rate"},
+                                   {"pass_mf", Reducer::rate, "es_mf_pass_rate"}});
+  columns.insert(columns.end(),
+                 {{"lr_uc", Reducer::mean, "lr_uc_mean"},
+                  {"volatility_correlation", Reducer::mean, "volatility_correlation"}});
+  return aggregate_table(summary, group_by, columns);
 }
 
 }  // namespace
 
 Table var_table(const Table& summary, const VarTableOptions& options) {
   std::vector<std::string> group_by = options.group_by;
-  if (group_by.empty()) group_by = {"index", "period", "model", "level"};
+  if (group_by.empty()) {
+    group_by = {"index", "period", "model", "level"};
+    // Networks trained under several protocols (refits) are different rows.
+    if (summary.has("protocol")) group_by.insert(group_by.begin() + 3, "protocol");
+  }
   require_columns(summary, group_by, "--by: the summary");
   require_columns(summary, kRequired, "not a VaR backtest summary: it");
   const Table counts = aggregate_table(summary, group_by, {{"hits", Reducer::count, "runs"}});

@@ -2,8 +2,9 @@
 # Many hosts for real (issue 12), 1: the smoke sweep on 2 hosts x 1 rank equals the one-host run.
 # Two hosts are network namespaces of this machine (slurm/local-cluster start --nodes 2), their
 # ranks talk TCP over the bridge. Launched (a) by Slurm (riskstep slurm submit --nodes 2: mpirun in
-# the batch step starts its orted on the second host with srun) and (b) by plain mpirun with a host
-# file, the second host reached through slurm/netns-agent. Each time the task datasets equal a
+# the batch step starts its orted on the second host with srun), (a') by Slurm with --launcher srun
+# (srun --mpi=pmix starts the ranks) and (b) by plain mpirun with a host file, the second host
+# reached through slurm/netns-agent. Each time the task datasets equal a
 # direct mpirun -np 2 run on one host, and every task records the host that ran it: both appear.
 # usage: multinode_smoke.sh RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR (exit 77 = skipped)
 set -uo pipefail
@@ -34,6 +35,21 @@ echo "job $job took $((SECONDS - started)) s"
 same_results "$work/direct/results.h5" "$work/slurm/results.h5" "$job"
 both_hosts "$work/slurm/results.h5"
 
+echo "== (a') Slurm, ranks started by srun --mpi=pmix (riskstep slurm submit --launcher srun)"
+started=$SECONDS
+job2=$(mn_submit "$spec" --out "$work/srun" --nodes 2 --ntasks-per-node 1 --time 00:10:00 --launcher srun) ||
+  mn_fail "riskstep slurm submit --launcher srun failed: $job2"
+[[ $job2 =~ ^[0-9]+$ ]] || mn_fail "submit printed '$job2', not a job id"
+wait_for_job "$job2" 150
+state=$(job_state "$job2")
+[[ $state == COMPLETED ]] || mn_fail "job $job2 ended $state"
+# srun can end 0 when a task's launch failed (Slurm 22.05): insist on the sweep's own summary.
+grep -q "(12 run now, 0 already done)" "$work"/srun/slurm/*-"$job2".out ||
+  mn_fail "job $job2 (srun) completed without running the sweep: $(tail -n 5 "$work"/srun/slurm/*-"$job2".out)"
+echo "job $job2 took $((SECONDS - started)) s"
+same_results "$work/direct/results.h5" "$work/srun/results.h5" "$job2"
+both_hosts "$work/srun/results.h5"
+
 echo "== (b) plain mpirun from rs-node1 with a host file and slurm/netns-agent"
 started=$SECONDS
 mn_mpirun rs-node1 -np 2 "$riskstep" sweep "$spec" --out "$work/hostfile" --no-progress >"$work/hostfile.log" 2>&1 ||
@@ -44,4 +60,4 @@ mn_mpirun rs-node1 -np 2 "$riskstep" sweep "$spec" --out "$work/hostfile" --no-p
 echo "mpirun took $((SECONDS - started)) s"
 same_results "$work/direct/results.h5" "$work/hostfile/results.h5"
 both_hosts "$work/hostfile/results.h5"
-echo "PASS: smoke sweep on 2 hosts (Slurm job $job, and mpirun --hostfile) equals one host"
+echo "PASS: smoke sweep on 2 hosts (Slurm jobs $job (mpirun) and $job2 (srun), mpirun --hostfile) equals one host"

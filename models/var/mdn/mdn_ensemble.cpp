@@ -120,14 +120,32 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
                                                 const MdnArchitecture& architecture,
                                                 const std::vector<uint64_t>& seeds,
                                                 const MdnTrainingOptions& options) {
+  MdnFitWindow window;
+  window.test_first = test_first;
+  window.test_last = test_last;
+  return train_mdn_ensemble(returns, return_dates, window, architecture, seeds, options);
+}
+
+std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& returns,
+                                                const std::vector<std::string>& return_dates,
+                                                const MdnFitWindow& window,
+                                                const MdnArchitecture& architecture,
+                                                const std::vector<uint64_t>& seeds,
+                                                const MdnTrainingOptions& options) {
   validate_options(options);
+  const size_t test_first = window.test_first, test_last = window.test_last;
+  if (!window.start_parameters.empty() && window.start_parameters.size() != seeds.size())
+    throw std::invalid_argument("train_mdn_ensemble: start parameters for " +
+                                std::to_string(window.start_parameters.size()) + " of " +
+                                std::to_string(seeds.size()) + " members");
   if (returns.size() != return_dates.size())
     throw std::invalid_argument("train_mdn_ensemble: " + std::to_string(returns.size()) +
                                 " returns but " + std::to_string(return_dates.size()) +
                                 " dates; expected one date per return");
   if (seeds.empty()) return {};
   const MdnShape shape = mdn_shape(architecture);
-  const MdnSplit split = mdn_split(return_dates, test_first, test_last, shape.lags);
+  const MdnSplit split =
+      mdn_split(return_dates, test_first, test_last, shape.lags, window.history_first);
   torch::set_num_threads(options.threads);
   at::NoGradGuard outer_no_grad;  // re-enabled only around the training forward/backward
 
@@ -148,7 +166,10 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
     m.result.seed = seed;
     m.result.components = shape.components;
     members.push_back(std::move(m));
-    auto values = mdn_initial_parameters(shape, seed);
+    auto values = window.start_parameters.empty() ? mdn_initial_parameters(shape, seed)
+                                                  : window.start_parameters[members.size() - 1];
+    if (int64_t(values.size()) != shape.padded_count())
+      throw std::invalid_argument("train_mdn_ensemble: start parameters of another architecture");
     initial.push_back(
         torch::from_blob(values.data(), {shape.padded_count()}, torch::kDouble).to(torch::kFloat));
   }
@@ -256,6 +277,10 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
       r.collapsed = below_everywhere;
     }
     r.failure = describe_failure(r);
+    r.fit.assign(r.epoch.size(), 0);
+    const auto weights = all[e].to(torch::kDouble).contiguous();
+    r.final_parameters.assign(weights.data_ptr<double>(),
+                              weights.data_ptr<double>() + weights.numel());
     results.push_back(std::move(r));
   }
   return results;

@@ -47,6 +47,18 @@ struct MdnMemberResult {
   std::string failure;          // "" when fine, else one line describing the flags above
   double train_seconds = 0.0;   // ensemble wall time attributed to this member (time while active
                                 // divided by the number of members active)
+  std::vector<int64_t> fit;     // per history row: which fit (0, 1, ... with refits) it belongs to
+  int fits = 1;                 // trainings behind the forecast (1 + refits)
+  std::vector<double> final_parameters;  // the member's weights at the end (a warm start's input)
+};
+
+// What one training of the ensemble sees and forecasts.
+struct MdnFitWindow {
+  size_t test_first = 0, test_last = 0;  // the days forecast, indexes into returns, [first, last)
+  size_t history_first = 0;  // earliest return the training and validation blocks may use
+  // Per member, the weights to start from (final_parameters of an earlier fit); empty: the
+  // seed's initialisation.
+  std::vector<std::vector<double>> start_parameters;
 };
 
 struct MdnSplitSizes {
@@ -62,6 +74,13 @@ MdnSplitSizes mdn_split_sizes(const std::vector<std::string>& return_dates, size
 // ensemble. Member i's result is bit-identical to training seeds[i] alone (with threads = 1), so a
 // task's result does not depend on which other seeds ran with it. Throws std::invalid_argument on
 // a bad window, architecture or option.
+std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& returns,
+                                                const std::vector<std::string>& return_dates,
+                                                const MdnFitWindow& window,
+                                                const MdnArchitecture& architecture,
+                                                const std::vector<uint64_t>& seeds,
+                                                const MdnTrainingOptions& options = {});
+// The study's protocol: all history before the test window, no warm start.
 std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& returns,
                                                 const std::vector<std::string>& return_dates,
                                                 size_t test_first, size_t test_last,

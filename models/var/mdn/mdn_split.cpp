@@ -8,7 +8,7 @@
 namespace riskstep {
 
 MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_first,
-                   size_t test_last, int lags) {
+                   size_t test_last, int lags, size_t history_first) {
   const std::string where = "mdn split: ";
   if (lags < 1)
     throw std::invalid_argument(where + "lags is " + std::to_string(lags) + "; expected >= 1");
@@ -28,11 +28,16 @@ MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_fir
   const std::string& cut = return_dates[test_first - n_lags];
   const size_t rows_before =
       1 + (std::lower_bound(return_dates.begin(), return_dates.end(), cut) - return_dates.begin());
-  const size_t end_valid = rows_before - 1;  // a row index
-  const size_t end_train = static_cast<size_t>(0.9 * static_cast<double>(end_valid));
+  const size_t end_valid = rows_before - 1;                         // a row index
+  const size_t start = history_first == 0 ? 0 : history_first + 1;  // a row index
+  if (start + 4 * n_lags > end_valid)
+    throw std::invalid_argument(where + "the training window from return " +
+                                std::to_string(history_first) + " leaves too little history");
+  const size_t end_train =
+      start + static_cast<size_t>(0.9 * static_cast<double>(end_valid - start));
   // Row r <-> return index r-1.
   MdnSplit split;
-  split.train = {n_lags, end_train - 1};
+  split.train = {start + n_lags, end_train - 1};
   split.validation = {end_train - 1 + n_lags, end_valid - 1};
   split.test = {test_first, test_last};
   if (split.train.size() == 0 || split.validation.size() == 0)

@@ -9,6 +9,9 @@
 // (each block cut into sliding windows of `lags` inputs, so a block loses its first `lags` rows as
 // targets). In return indexes a target t has inputs returns[t-lags .. t-1]. Row end_valid itself is
 // used by no block, as in the author's code. gspc calm: 3601 / 392 / 502.
+// A training window that starts later (history_first > 0, the return index it starts at) splits
+// the rows from history_first+1 on the same way: end_train = start + floor(0.9 (end_valid -
+// start)). history_first = 0 is the study's split.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -27,6 +30,6 @@ struct MdnSplit {
 // Throws std::invalid_argument when the window is empty, out of range, the dates are not
 // ascending, or a block would be empty.
 MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_first,
-                   size_t test_last, int lags);
+                   size_t test_last, int lags, size_t history_first = 0);
 
 }  // namespace riskstep
