@@ -77,7 +77,9 @@ Table var_table(const Table& summary, const VarTableOptions& options) {
   std::vector<std::string> group_by = options.group_by;
   if (group_by.empty()) {
     group_by = {"index", "period", "model", "level"};
-    // Networks trained under several protocols (refits) are different rows.
+    // Networks trained under several protocols (refits), GARCH with several innovation
+    // distributions: different rows.
+    if (summary.has("garch_dist")) group_by.insert(group_by.begin() + 3, "garch_dist");
     if (summary.has("protocol")) group_by.insert(group_by.begin() + 3, "protocol");
   }
   require_columns(summary, group_by, "--by: the summary");

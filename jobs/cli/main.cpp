@@ -8,6 +8,7 @@
 #include "jobs/backtest_var/backtest_command.h"
 #include "jobs/cli/aggregate_command.h"
 #include "jobs/cli/report_command.h"
+#include "jobs/cli/runtime_libraries.h"
 #include "jobs/cli/slurm_command.h"
 #include "jobs/cli/sweep_command.h"
 #include "jobs/registry.h"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   int world_rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   riskstep::stop_when_launcher_dies(launcher);
+  riskstep::pin_blas_threads();
+  riskstep::record_runtime_libraries();
 
   const riskstep::JobRegistry registry = riskstep::make_job_registry();
   CLI::App app{"riskstep: distributed VaR backtests and StepNet training"};

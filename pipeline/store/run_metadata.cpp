@@ -44,7 +44,16 @@ std::string mpi_library_version() {
   return cut == std::string::npos ? version : version.substr(0, cut);
 }
 
+std::map<std::string, std::string>& recorded_versions() {
+  static std::map<std::string, std::string> versions;
+  return versions;
+}
+
 }  // namespace
+
+void record_library_version(const std::string& name, const std::string& version) {
+  recorded_versions()[name] = version;
+}
 
 RunMetadata collect_run_metadata(const std::string& spec_text, int mpi_size) {
   RunMetadata metadata;
@@ -58,6 +67,7 @@ RunMetadata collect_run_metadata(const std::string& spec_text, int mpi_size) {
 
   unsigned major = 0, minor = 0, release = 0;
   H5get_libversion(&major, &minor, &release);
+  metadata.libraries = recorded_versions();
   metadata.libraries["hdf5"] =
       std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
   if (const std::string mpi = mpi_library_version(); !mpi.empty()) metadata.libraries["mpi"] = mpi;

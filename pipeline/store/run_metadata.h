@@ -21,7 +21,11 @@ struct RunMetadata {
 };
 
 // Safe to call before or after MPI_Init (the MPI library version is recorded only when
-// initialised).
+// initialised). Includes every version given to record_library_version.
 RunMetadata collect_run_metadata(const std::string& spec_text, int mpi_size);
+
+// Versions the engine cannot know (the studies' libraries: LibTorch, BLAS, Boost, NLopt, the
+// compiler), recorded once at start-up by the program and added to every run's metadata.
+void record_library_version(const std::string& name, const std::string& version);
 
 }  // namespace riskstep

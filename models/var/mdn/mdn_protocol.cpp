@@ -59,17 +59,18 @@ void append(MdnMemberResult& all, MdnMemberResult&& part, int fit) {
 }  // namespace
 
 std::string MdnProtocol::describe() const {
-  std::string text = refit_days > 0 ? "refit every " + std::to_string(refit_days) + " days, " +
-                                          (rolling ? "rolling" : "expanding") + ", " +
-                                          (warm_start ? "warm" : "fresh")
-                                    : "once";
-  if (train_years > 0) {
+  std::string text =
+      refit_days > 0 ? "refit every " + std::to_string(refit_days) + " days" : "once";
+  if (train_years > 0) {  // the window is then the last N years at every fit: rolling
     std::ostringstream years;
     years << train_years;
     text += ", last " + years.str() + " years";
+  } else {
+    text += refit_days > 0 && rolling ? ", rolling" : ", all history";
   }
-  if (!train_start.empty()) text += ", from " + train_start;
-  return text == "once" ? "once, all history" : text;
+  if (!train_start.empty()) text += " from " + train_start;
+  if (refit_days > 0) text += warm_start ? ", warm" : ", fresh";
+  return text;
 }
 
 std::vector<MdnMemberResult> forecast_mdn(const std::vector<double>& returns,

@@ -20,7 +20,9 @@ struct MdnProtocol {
   bool warm_start = true;   // refits start from the previous weights (else from the seed's)
 
   bool is_study() const { return train_start.empty() && train_years <= 0 && refit_days <= 0; }
-  std::string describe() const;  // "once, all history" or e.g. "refit every 21 days, rolling, warm"
+  // "once, all history", "refit every 63 days, last 10 years, warm", "refit every 21 days,
+  // rolling, fresh", ...
+  std::string describe() const;
 };
 
 // The ensemble's forecasts of test days [test_first, test_last) under `protocol`: each member's
