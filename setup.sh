@@ -9,7 +9,7 @@ case "$mode" in main|test) ;; *) echo "usage: bash setup.sh main|test" >&2; exit
 
 packages=(
   cmake ninja-build g++ pkg-config git
-  libtorch-dev libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev libgtest-dev
+  libtorch-dev libopenblas0-pthread libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev libgtest-dev
   libboost-math-dev libnlopt-cxx-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy python3-torch
   dataset-fashion-mnist r-cran-fgarch

@@ -11,6 +11,7 @@
 
 #include "models/var/forecast.h"
 #include "models/var/historical_simulation.h"
+#include "models/var/innovations.h"
 #include "models/var/mixture_quantile.h"
 
 namespace riskstep {
@@ -50,8 +51,7 @@ double student_t_es(double nu, double p) {
 double ged_es(double nu, double p) {
   if (!(nu > 0.0)) throw std::invalid_argument("GED shape must be > 0, got " + std::to_string(nu));
   const double u0 = boost::math::gamma_q_inv(1.0 / nu, 2.0 * std::min(p, 1.0 - p));
-  // log lambda duplicates innovations.cpp's private ged_log_lambda.
-  const double log_lambda = -kLog2 / nu + 0.5 * (std::lgamma(1.0 / nu) - std::lgamma(3.0 / nu));
+  const double log_lambda = ged_log_lambda(nu);
   const double log_constant =
       log_lambda + kLog2 / nu - kLog2 + std::lgamma(2.0 / nu) - std::lgamma(1.0 / nu);
   return std::exp(log_constant) * boost::math::gamma_q(2.0 / nu, u0) / p;

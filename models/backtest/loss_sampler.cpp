@@ -1,5 +1,7 @@
 #include "models/backtest/loss_sampler.h"
 
+#include "models/var/mixture_quantile.h"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -31,15 +33,7 @@ LossSampler mixture_loss_sampler(std::vector<double> mu, std::vector<double> sig
                                  std::vector<double> weights) {
   if (mu.empty() || sigma.size() != mu.size() || weights.size() != mu.size())
     throw std::invalid_argument("mixture sampler needs equally many mu, sigma and weights");
-  double total = 0.0;
-  for (size_t k = 0; k < mu.size(); ++k) {
-    if (!std::isfinite(mu[k]) || !std::isfinite(sigma[k]) || !(sigma[k] >= 0.0) ||
-        !std::isfinite(weights[k]) || !(weights[k] >= 0.0))
-      throw std::invalid_argument("mixture component " + std::to_string(k) +
-                                  ": need finite mu, sigma >= 0 and weight >= 0");
-    total += weights[k];
-  }
-  if (!(total > 0.0)) throw std::invalid_argument("mixture weights sum to zero");
+  const double total = checked_mixture_weight(mu.data(), sigma.data(), weights.data(), mu.size());
   std::vector<double> cumulative(weights.size());
   double running = 0.0;
   for (size_t k = 0; k < weights.size(); ++k) cumulative[k] = (running += weights[k]) / total;

@@ -13,12 +13,6 @@ namespace {
 constexpr double kLog2 = 0.69314718055994530942;
 constexpr double kLogPi = 1.14472988584940017414;
 
-// GED with unit variance: f(z) = nu exp(-|z/lambda|^nu / 2) / (lambda 2^(1+1/nu) Gamma(1/nu)),
-// lambda^2 = 2^(-2/nu) Gamma(1/nu) / Gamma(3/nu).
-double ged_log_lambda(double nu) {
-  return -kLog2 / nu + 0.5 * (std::lgamma(1.0 / nu) - std::lgamma(3.0 / nu));
-}
-
 void require_shape(GarchDistribution distribution, double shape) {
   if (distribution == GarchDistribution::ged && !(shape > 0.0))
     throw std::invalid_argument("GED shape must be > 0, got " + std::to_string(shape));
@@ -29,6 +23,10 @@ void require_shape(GarchDistribution distribution, double shape) {
     throw std::invalid_argument("'automatic' is not a distribution; choose one first");
 }
 }  // namespace
+
+double ged_log_lambda(double nu) {
+  return -kLog2 / nu + 0.5 * (std::lgamma(1.0 / nu) - std::lgamma(3.0 / nu));
+}
 
 std::string to_string(GarchDistribution distribution) {
   switch (distribution) {

@@ -16,6 +16,10 @@ GarchDistribution parse_garch_distribution(const std::string& name);
 double innovation_quantile(GarchDistribution distribution, double shape, double p);
 double ged_quantile(double nu, double p);
 
+// The unit-variance GED f(z) = nu exp(-|z/lambda|^nu / 2) / (lambda 2^(1+1/nu) Gamma(1/nu)) has
+// lambda^2 = 2^(-2/nu) Gamma(1/nu) / Gamma(3/nu); this is log(lambda).
+double ged_log_lambda(double nu);
+
 // One draw of the unit-variance distribution.
 double sample_innovation(GarchDistribution distribution, double shape, std::mt19937_64& rng);
 

@@ -22,10 +22,8 @@ double component_cdf(double x, double mu, double sigma) {
 
 }  // namespace
 
-double mixture_quantile(const double* mu, const double* sigma, const double* weights,
-                        size_t components, double p) {
-  if (!(p > 0.0 && p < 1.0))
-    throw std::invalid_argument("mixture quantile level " + std::to_string(p) + " not in (0, 1)");
+double checked_mixture_weight(const double* mu, const double* sigma, const double* weights,
+                              size_t components) {
   double total = 0.0;
   for (size_t k = 0; k < components; ++k) {
     if (!std::isfinite(mu[k]) || !std::isfinite(sigma[k]) || !(sigma[k] >= 0.0) ||
@@ -35,6 +33,14 @@ double mixture_quantile(const double* mu, const double* sigma, const double* wei
     total += weights[k];
   }
   if (!(total > 0.0)) throw std::invalid_argument("mixture weights sum to zero");
+  return total;
+}
+
+double mixture_quantile(const double* mu, const double* sigma, const double* weights,
+                        size_t components, double p) {
+  if (!(p > 0.0 && p < 1.0))
+    throw std::invalid_argument("mixture quantile level " + std::to_string(p) + " not in (0, 1)");
+  const double total = checked_mixture_weight(mu, sigma, weights, components);
 
   // F is a convex combination of the component CDFs, so F(min_k q_k) <= p <= F(max_k q_k).
   const double z = boost::math::quantile(boost::math::normal(), p);

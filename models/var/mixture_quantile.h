@@ -12,6 +12,11 @@ namespace riskstep {
 double mixture_quantile(const double* mu, const double* sigma, const double* weights,
                         size_t components, double p);
 
+// The sum of the weights of a valid mixture (finite mu, sigma >= 0, weight >= 0, some weight > 0);
+// throws std::invalid_argument naming the first bad component otherwise.
+double checked_mixture_weight(const double* mu, const double* sigma, const double* weights,
+                              size_t components);
+
 // Row-major [day][k] parameters; returns VaR = -mixture_quantile per day at tail probability level.
 std::vector<double> mixture_var(const std::vector<double>& mu, const std::vector<double>& sigma,
                                 const std::vector<double>& weights, size_t components,

@@ -55,15 +55,6 @@ torch::Tensor ChannelAttentionImpl::forward(const torch::Tensor& features) {
   return torch::sigmoid(excite_(torch::relu(squeeze_(features))));
 }
 
-torch::Tensor channel_stiffness(const torch::Tensor& residual,
-                                const torch::Tensor& previous_residual, const torch::Tensor& state,
-                                const torch::Tensor& previous_state) {
-  // torch's norm backward defines the gradient at a zero difference as 0, so no NaN appears.
-  const auto change_of_residual = (residual - previous_residual).flatten(2).norm(2, {2});
-  const auto change_of_state = (state - previous_state).flatten(2).norm(2, {2});
-  return change_of_residual / (change_of_state + 1e-6);
-}
-
 ResidualBlockImpl::ResidualBlockImpl(BlockKind kind, int in_channels, int planes, int stride,
                                      AttentionKind attention, int reduction, int min_hidden)
     : kind_(kind), attention_kind_(attention) {

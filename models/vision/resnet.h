@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "models/vision/channel_stiffness.h"
+
 namespace riskstep::vision {
 
 enum class BlockKind { basic, bottleneck };
@@ -60,12 +62,6 @@ class ChannelAttentionImpl : public torch::nn::Module {
   torch::nn::Linear squeeze_{nullptr}, excite_{nullptr};
 };
 TORCH_MODULE(ChannelAttention);
-
-// Per sample and channel: ||F_c(x_t) - F_c(x_{t-1})||_2 / (||x_{t,c} - x_{t-1,c}||_2 + 1e-6),
-// norms over spatial positions. Shapes (N, C, H, W) -> (N, C).
-torch::Tensor channel_stiffness(const torch::Tensor& residual,
-                                const torch::Tensor& previous_residual, const torch::Tensor& state,
-                                const torch::Tensor& previous_state);
 
 class ResidualBlockImpl : public torch::nn::Module {
  public:

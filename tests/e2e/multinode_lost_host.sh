@@ -140,7 +140,7 @@ mn_bg_pids+=("$bg")
 wait_some "$work/partition" "kill -0 $bg 2>/dev/null"
 echo "$(count_done "$work/partition") of $total tasks done; cutting rs-node2's link"
 cut_at=$SECONDS
-ip link set rs-veth2 down || mn_fail "ip link set rs-veth2 down failed"
+"$cluster" link-down rs-node2 >/dev/null || mn_fail "link-down rs-node2 failed"
 while kill -0 "$bg" 2>/dev/null; do
   ((SECONDS - cut_at <= bound)) || mn_fail "mpirun still runs $bound s after the partition: $(host_runs rs-node1)"
   sleep 0.5
@@ -159,7 +159,7 @@ grep -q "lost communication with a remote daemon" "$work/partition1.log" ||
   echo "note: mpirun did not report the lost daemon: $(tail -n 3 "$work/partition1.log")"
 before=$(snapshot "$work/partition")
 (($(wc -l <<<"$before") < total)) || mn_fail "all $total tasks finished before the partition ended the run"
-ip link set rs-veth2 up || mn_fail "ip link set rs-veth2 up failed"
+"$cluster" link-up rs-node2 >/dev/null || mn_fail "link-up rs-node2 failed"
 # The rerun: 3 ranks a host, so the remaining tasks take less time.
 mn_ppr=3 partition_run "$work/partition2.log" -np 6 --oversubscribe || {
   cat "$work/partition2.log"

@@ -56,6 +56,40 @@ TEST(StepNet, GradientsFlowThroughTheStiffness) {
   EXPECT_TRUE(torch::isfinite(x_prev.grad()).all().item<bool>());
 }
 
+TEST(StepNet, ClosedFormGradientOfTheStiffnessEqualsAutograds) {
+  torch::manual_seed(11);
+  auto leaf = [] { return torch::randn({3, 4, 5, 5}, torch::kDouble).requires_grad_(true); };
+  std::vector<torch::Tensor> inputs = {leaf(), leaf(), leaf(), leaf()};
+  {  // channel 1 of sample 0: F unchanged; channel 2 of sample 1: x unchanged (the norms' zeros)
+    torch::NoGradGuard no_grad;
+    inputs[1][0][1].copy_(inputs[0][0][1]);
+    inputs[3][1][2].copy_(inputs[2][1][2]);
+  }
+  const auto weights = torch::randn({3, 4}, torch::kDouble);
+  auto gradients = [&](auto stiffness) {
+    for (auto& t : inputs) t.mutable_grad() = torch::Tensor();
+    const auto s = stiffness(inputs[0], inputs[1], inputs[2], inputs[3]);
+    (s * weights).sum().backward();
+    std::vector<torch::Tensor> grads = {s.detach()};
+    for (auto& t : inputs) grads.push_back(t.grad().clone());
+    return grads;
+  };
+  const auto expected = gradients(channel_stiffness_composite);
+  const auto actual = gradients(channel_stiffness);
+  EXPECT_TRUE(torch::equal(actual[0], expected[0]));  // the same forward operations
+  for (size_t i = 1; i < expected.size(); ++i)
+    EXPECT_TRUE(torch::allclose(actual[i], expected[i], 1e-12, 1e-12)) << "input " << i - 1;
+  EXPECT_EQ(actual[1][0][1].abs().sum().item<double>(), 0.0);
+  EXPECT_EQ(actual[3][1][2].abs().sum().item<double>(), 0.0);
+}
+
+TEST(StepNet, StiffnessGradientKeepsTheActivationsDtype) {
+  auto leaf = [] { return torch::randn({2, 3, 4, 4}).to(torch::kBFloat16).requires_grad_(true); };
+  const auto F = leaf(), F_prev = leaf(), x = leaf(), x_prev = leaf();
+  channel_stiffness(F, F_prev, x, x_prev).to(torch::kFloat).sum().backward();
+  for (const auto& t : {F, F_prev, x, x_prev}) EXPECT_EQ(t.grad().scalar_type(), torch::kBFloat16);
+}
+
 TEST(StepNet, TrainsEndToEndOnATinyBatch) {
   torch::manual_seed(5);
   ResNetConfig config;
