@@ -65,6 +65,12 @@ run_pytorch pt_bf16_512 --input device --batch 512 --steps "$steps512" --bf16
 run_pytorch pt_loader_128 --input dataloader --batch 128 --steps "$steps128"
 run_riskstep rs_fast_128 128 "$steps128" --no-deterministic
 run_riskstep rs_se_128 128 "$steps128" --attention se
+# The stiffness's own cost (block forward + backward, none/se/stepnet, closed form vs composite).
+blocks=$1/bench/stepnet_block_cost
+if [ -x "$blocks" ] && [ "$(left)" -gt 30 ]; then
+  timeout -k 5 "$(left)" "$blocks" --device "$device" --steps 30 > "$art/block_cost.txt" 2>&1 ||
+    echo "stepnet_block_cost failed: $(tail -3 "$art/block_cost.txt")"
+fi
 
 ratio() { awk -v a="${rate[$1]:-}" -v b="${rate[$2]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 show() { printf '%-40s %12s images/s   GPU util %s%%\n' "$1" "${rate[$2]:-n/a}" "${util[$2]:-n/a}"; }
@@ -92,4 +98,5 @@ awk -v none="${rate[rs_128]:-0}" -v se="${rate[rs_se_128]:-0}" -v step="${rate[r
     seconds = 3 * 30 * 60000 * (1 / none + 1 / se + 1 / step)
     printf "COMPARE full StepNet study (none/se/stepnet x 3 seeds x 30 epochs of 60,000 images, batch 128, training only): %.0f s (target < 300 s)\n", seconds
   } }'
+[ -s "$art/block_cost.txt" ] && { echo "== StepNet stiffness cost"; cat "$art/block_cost.txt"; }
 echo "files: $art"
