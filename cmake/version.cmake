@@ -1,11 +1,10 @@
-# Git commit (+dirty) of the source tree, recorded in every result file.
-execute_process(COMMAND git rev-parse HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                OUTPUT_VARIABLE RISKSTEP_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                OUTPUT_VARIABLE RISKSTEP_GIT_STATUS OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-if(NOT RISKSTEP_GIT_COMMIT)
-  set(RISKSTEP_GIT_COMMIT "unknown")
-elseif(RISKSTEP_GIT_STATUS)
-  set(RISKSTEP_GIT_COMMIT "${RISKSTEP_GIT_COMMIT}+dirty")
-endif()
-configure_file(${CMAKE_SOURCE_DIR}/pipeline/version.h.in ${CMAKE_BINARY_DIR}/generated/pipeline/version.h @ONLY)
+# The git commit (+dirty) of the source tree, recorded in every result file. Read at every build,
+# not only at configure time: otherwise a binary built after a commit would name the older one.
+# cmake/write_version.cmake rewrites the header only when its text changes, so an unchanged tree
+# recompiles nothing.
+set(RISKSTEP_VERSION_HEADER ${CMAKE_BINARY_DIR}/generated/pipeline/version.h)
+add_custom_target(riskstep_version
+  COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${CMAKE_SOURCE_DIR} -DOUTPUT=${RISKSTEP_VERSION_HEADER}
+          -DPROJECT_VERSION=${PROJECT_VERSION} -P ${CMAKE_SOURCE_DIR}/cmake/write_version.cmake
+  BYPRODUCTS ${RISKSTEP_VERSION_HEADER}
+  VERBATIM)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <numeric>
 #include <optional>
 
 #include "pipeline/comm/mpi_communicator.h"
@@ -20,6 +21,7 @@
 #include "pipeline/engine/progress.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/engine/sweep_plan.h"
+#include "pipeline/engine/task_file_scan.h"
 #include "pipeline/engine/work_unit.h"
 #include "pipeline/store/output_path.h"
 #include "pipeline/store/result_store.h"
@@ -81,14 +83,9 @@ void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& di
 }
 
 // Takes the directory's lock (held in `lock` for the run), prepares it and reads what is done.
-DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::ostream& out,
-                       std::ostream& err, std::unique_ptr<OutDirLock>& lock) {
-  DiskState disk;
-  if (options.dry_run) {
-    disk.on_disk = scan_task_files(plan.out_dir, plan.tasks);
-    print_listing(out, plan, disk);
-    return disk;
-  }
+// Rank 0: the output directory made, locked by this run and checked (nothing for a dry run).
+std::unique_ptr<OutDirLock> open_out_dir(const SweepOptions& options, const SweepPlan& plan) {
+  if (options.dry_run) return nullptr;
   check_sweep_directory_path(plan.out_dir);
   std::error_code error;
   std::filesystem::create_directories(plan.out_dir, error);
@@ -96,12 +93,22 @@ DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::
     throw std::runtime_error(plan.out_dir +
                              ": cannot create the output directory: " + error.message());
   const bool alone = options.shard.empty();
-  lock = std::make_unique<OutDirLock>(
+  auto lock = std::make_unique<OutDirLock>(
       plan.out_dir, alone ? OutDirLock::Mode::exclusive : OutDirLock::Mode::shared, options.wait);
   prepare_sweep_directory(plan.out_dir, plan.spec, plan.tasks, options.force, alone);
-  std::vector<std::string> problems;
-  disk.on_disk = scan_task_files(plan.out_dir, plan.tasks, &problems);
-  for (const auto& problem : problems)
+  return lock;
+}
+
+// Rank 0: what the task files hold (read by every rank) and so which tasks run now.
+DiskState settle_disk_state(const SweepOptions& options, const SweepPlan& plan,
+                            ScannedTaskFiles scanned, std::ostream& out, std::ostream& err) {
+  DiskState disk;
+  disk.on_disk = std::move(scanned.records);
+  if (options.dry_run) {
+    print_listing(out, plan, disk);
+    return disk;
+  }
+  for (const auto& problem : scanned.problems)
     err << "riskstep sweep: " << printable(problem) << (options.merge_only ? "" : ": runs again")
         << "\n";
   for (size_t i : plan.selected) {
@@ -115,11 +122,11 @@ DiskState read_out_dir(const SweepOptions& options, const SweepPlan& plan, std::
   return disk;
 }
 
-// Rank 0's pending list on every rank.
-std::vector<size_t> share_pending(MPI_Comm comm, const std::vector<size_t>& pending) {
-  uint64_t count = pending.size();
+// Rank 0's list of task indices on every rank.
+std::vector<size_t> share_indices(MPI_Comm comm, const std::vector<size_t>& indices) {
+  uint64_t count = indices.size();
   broadcast_patiently(&count, 1, MPI_UINT64_T, 0, comm);
-  std::vector<uint64_t> list(pending.begin(), pending.end());
+  std::vector<uint64_t> list(indices.begin(), indices.end());
   list.resize(count);
   broadcast_patiently(list.data(), static_cast<int>(count), MPI_UINT64_T, 0, comm);
   return std::vector<size_t>(list.begin(), list.end());
@@ -239,17 +246,28 @@ struct Tally {
   size_t run_now = 0;
 };
 
+// Every rank: the task files rank 0 has not read (those run now, and any still missing) read
+// together; on rank 0 into disk.on_disk.
+void read_new_task_files(MPI_Comm comm, const SweepPlan& plan, DiskState& disk) {
+  std::vector<size_t> unread;
+  if (rank_of(comm) == 0)
+    for (size_t i : plan.selected)
+      if (!disk.on_disk[i]) unread.push_back(i);
+  unread = share_indices(comm, unread);
+  ScannedTaskFiles scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, unread);
+  if (rank_of(comm) != 0) return;
+  for (size_t k = 0; k < unread.size(); ++k)
+    disk.on_disk[unread[k]] = std::move(scanned.records[k]);
+}
+
+// Rank 0: the records move from disk.on_disk into the tally (results.h5 may hold 100,000).
 Tally tally(const SweepPlan& plan, DiskState& disk) {
   Tally tally;
-  for (size_t i : disk.pending) {
-    disk.on_disk[i] = read_task_file(task_file_path(plan.out_dir, plan.tasks[i].id));
+  for (size_t i : disk.pending)
     if (disk.on_disk[i]) ++tally.run_now;
-  }
   for (size_t i : plan.selected) {
-    if (!disk.on_disk[i])
-      disk.on_disk[i] = read_task_file(task_file_path(plan.out_dir, plan.tasks[i].id));
     if (disk.on_disk[i])
-      tally.records.push_back(*disk.on_disk[i]);
+      tally.records.push_back(std::move(*disk.on_disk[i]));
     else
       tally.missing.push_back(i);
   }
@@ -329,9 +347,15 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   SweepPlan plan;
   if (!on_rank0(comm, err, [&] { plan = make_sweep_plan(options, registry, size); })) return 2;
   share_sweep_plan(comm, options, registry, plan);
-  DiskState disk;
   std::unique_ptr<OutDirLock> lock;  // rank 0 holds DIR for the whole run
-  if (!on_rank0(comm, err, [&] { disk = read_out_dir(options, plan, out, err, lock); })) return 2;
+  if (!on_rank0(comm, err, [&] { lock = open_out_dir(options, plan); })) return 2;
+  std::vector<size_t> every_task(plan.tasks.size());
+  std::iota(every_task.begin(), every_task.end(), size_t{0});
+  ScannedTaskFiles scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, every_task);
+  DiskState disk;
+  if (!on_rank0(comm, err,
+                [&] { disk = settle_disk_state(options, plan, std::move(scanned), out, err); }))
+    return 2;
   if (options.dry_run) return 0;
 
   RunMetadata metadata = collect_run_metadata(plan.spec.text, size);
@@ -356,9 +380,10 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
                          : "");
 
   FarmWork work{plan, options, metadata, devices, *job, {}, {}};
-  work.units = group_work_units(*job, plan.tasks, share_pending(comm, disk.pending));
+  work.units = group_work_units(*job, plan.tasks, share_indices(comm, disk.pending));
   const FarmCounts counts = run_units(comm, work);
   const LeftOver left = sum_left_over(comm, work.left);
+  read_new_task_files(comm, plan, disk);
   int status = 0;
   if (rank_of(comm) == 0)
     status = finish_on_rank0(plan, disk, options, metadata, counts, left, out, err);
