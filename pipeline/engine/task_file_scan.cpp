@@ -13,26 +13,38 @@ namespace {
 constexpr int kTag = 7301;
 constexpr uint64_t kChunk = uint64_t{1} << 30;  // MPI counts are int: send in pieces of 1 GiB
 
-// What one rank found: for each position it read, whether the file counted; the problems, each
-// ended by '\0'; the records found, in order.
+// What one rank found: for each position it read, whether the file counted; the records found,
+// in order; the problems.
 struct Share {
-  std::string found, problems, records;
+  std::string found;
+  std::vector<TaskRecord> records;
+  std::vector<std::string> problems;
 };
 
 Share read_share(const std::string& dir, const std::vector<Task>& tasks,
                  const std::vector<size_t>& indices, int rank, int size) {
   std::vector<Task> mine;
   for (size_t k = rank; k < indices.size(); k += size) mine.push_back(tasks[indices[k]]);
-  std::vector<std::string> problems;
-  std::vector<TaskRecord> found;
   Share share;
-  for (auto& record : scan_task_files(dir, mine, &problems)) {
+  for (auto& record : scan_task_files(dir, mine, &share.problems)) {
     share.found.push_back(record ? 1 : 0);
-    if (record) found.push_back(std::move(*record));
+    if (record) share.records.push_back(std::move(*record));
   }
-  for (const auto& problem : problems) share.problems += problem + '\0';
-  share.records = encode_records(found);
   return share;
+}
+
+// Problems as one string, each ended by '\0', and back.
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + '\0';
+  return text;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; (end = text.find('\0', start)) != std::string::npos; start = end + 1)
+    lines.push_back(text.substr(start, end - start));
+  return lines;
 }
 
 void send_bytes(const std::string& bytes, MPI_Comm comm) {
@@ -62,14 +74,11 @@ std::string receive_bytes(int from, MPI_Comm comm) {
 }
 
 // Rank 0: rank `from`'s share into the positions from, from + size, ...
-void place_share(const Share& share, int from, int size, ScannedTaskFiles& scanned) {
-  std::vector<TaskRecord> records = decode_records(share.records);
+void place_share(Share share, int from, int size, ScannedTaskFiles& scanned) {
   size_t next = 0;
   for (size_t j = 0; j < share.found.size(); ++j)
-    if (share.found[j]) scanned.records[from + j * size] = std::move(records.at(next++));
-  for (size_t start = 0, end; (end = share.problems.find('\0', start)) != std::string::npos;
-       start = end + 1)
-    scanned.problems.push_back(share.problems.substr(start, end - start));
+    if (share.found[j]) scanned.records[from + j * size] = std::move(share.records.at(next++));
+  for (auto& problem : share.problems) scanned.problems.push_back(std::move(problem));
 }
 
 }  // namespace
@@ -83,17 +92,19 @@ ScannedTaskFiles scan_task_files_together(MPI_Comm comm, const std::string& dir,
   Share mine = read_share(dir, tasks, indices, rank, size);
   ScannedTaskFiles scanned;
   if (rank != 0) {
-    for (const std::string* part : {&mine.found, &mine.problems, &mine.records})
-      send_bytes(*part, comm);
+    send_bytes(mine.found, comm);
+    send_bytes(joined(mine.problems), comm);
+    send_bytes(encode_records(mine.records), comm);
     return scanned;
   }
   scanned.records.resize(indices.size());
-  place_share(mine, 0, size, scanned);
+  place_share(std::move(mine), 0, size, scanned);  // rank 0's own share needs no bytes
   for (int from = 1; from < size; ++from) {
     Share theirs;
-    for (std::string* part : {&theirs.found, &theirs.problems, &theirs.records})
-      *part = receive_bytes(from, comm);
-    place_share(theirs, from, size, scanned);
+    theirs.found = receive_bytes(from, comm);
+    theirs.problems = split(receive_bytes(from, comm));
+    theirs.records = decode_records(receive_bytes(from, comm));
+    place_share(std::move(theirs), from, size, scanned);
   }
   std::sort(scanned.problems.begin(), scanned.problems.end());  // by file name, whoever read it
   return scanned;

@@ -209,11 +209,7 @@ struct OpenedFile {
 };
 
 OpenedFile open_riskstep_file(const std::string& path, const char* expected_format) {
-  // The core driver reads the file in one go: a task file is a few kB, and HDF5's own reads of it
-  // would be dozens of small ones (a merge opens 100,000 such files).
-  hdf5::Handle access = hdf5::plist(H5Pcreate(H5P_FILE_ACCESS), "file access property list");
-  hdf5::check(H5Pset_fapl_core(access.get(), 1 << 16, /*backing_store=*/0), "in-memory file");
-  OpenedFile opened{hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()),
+  OpenedFile opened{hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
                                path + ": cannot open as an HDF5 file"),
                     true};
   const auto attributes = hdf5::read_attributes(opened.file.get());
