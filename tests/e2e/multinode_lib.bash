@@ -118,26 +118,8 @@ mn_mpirun() {
     --bind-to none --mca plm_rsh_agent "$agent" "${mpi_tcp[@]}" "$@"
 }
 
-job_state() {
-  scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n1
-}
-
-job_field() {
-  scontrol show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
-}
-
-# wait_for_job ID SECONDS: until every task of the job has ended; fails on timeout.
-wait_for_job() {
-  local id=$1 deadline=$((SECONDS + $2))
-  while squeue -h -j "$id" -o %T 2>/dev/null | grep -q .; do
-    ((SECONDS < deadline)) || {
-      squeue
-      sinfo
-      mn_fail "job $id still not done after $2 s"
-    }
-    sleep 1
-  done
-}
+source "$(dirname "${BASH_SOURCE[0]}")/slurm_jobs.bash"
+job_failed() { mn_fail "$@"; }
 
 # direct_run OUT [SWEEP_ARGS...]: the reference, mpirun -np 2 on one host (this machine's own
 # namespace, Open MPI's default transports), no Slurm.
