@@ -5,6 +5,9 @@
 # 1 rank and with MERGE_RANKS ranks (default 2).
 #   bash bench/merge_scaling.sh [RISKSTEP] [N...]      (default: build/jobs/riskstep 10000 100000)
 set -u
+for tool in bc /usr/bin/time mpirun; do
+  command -v "$tool" > /dev/null || { echo "merge_scaling.sh: needs $tool (apt-get install bc time openmpi-bin)" >&2; exit 2; }
+done
 riskstep=${1:-build/jobs/riskstep}; shift || true
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(10000 100000)
 work=$(mktemp -d /tmp/riskstep-merge.XXXXXX)
