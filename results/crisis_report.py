@@ -8,11 +8,9 @@ Acerbi-Szekely Z2, McNeil-Frey). Table 2: hits at one level per index x period (
 range over seeds). Table 3: training time per network and protocol.
 Usage: /usr/bin/python3 results/crisis_report.py out/crisis/results.h5 [--level 0.01]
 """
-import argparse
-
 import pandas as pd
 
-from var_report import read_summary
+from var_report import summary_from_arguments
 
 SHORT_PROTOCOL = {"once, all history": "once"}
 
@@ -72,12 +70,9 @@ def training_table(summary):
                          "collapsed": g.collapsed.sum()}).reset_index()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results")
-    parser.add_argument("--level", type=float, default=0.01)
-    args = parser.parse_args()
-    summary = read_summary(args.results)
+def labelled(summary):
+    """Tasks that ran, each labelled by model (GARCH with its distribution, networks with their
+    protocol) and sorted by label and level."""
     summary = summary[summary.status == "ok"].copy()
     summary["label"] = summary.apply(model_label, axis=1)
     order = ["hs", "cmm", "garch-ged", "garch-student_t"]
@@ -85,9 +80,15 @@ def main():
     summary["label"] = pd.Categorical(summary.label, [o for o in order if o in set(summary.label)])
     summary = summary.sort_values(["label", "level"])
     summary["label"] = summary.label.astype(str)
+    return summary
+
+
+def main():
+    summary, level = summary_from_arguments(__doc__)
+    summary = labelled(summary)
     print(markdown(pooled_table(summary)))
     print()
-    print(markdown(hits_table(summary, args.level)))
+    print(markdown(hits_table(summary, level)))
     print()
     print(markdown(training_table(summary)))
 

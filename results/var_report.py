@@ -32,13 +32,19 @@ def read_summary(path):
     return summary
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def summary_from_arguments(doc):
+    """A report script's command line (RESULTS [--level L], its help from `doc`): the /summary of
+    RESULTS and the level."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("results")
     parser.add_argument("--level", type=float, default=0.01)
     args = parser.parse_args()
-    summary = read_summary(args.results)
-    summary = summary[summary.level == args.level]
+    return read_summary(args.results), args.level
+
+
+def main():
+    summary, level = summary_from_arguments(__doc__)
+    summary = summary[summary.level == level]
     print("| index | period | " + " | ".join(MODELS) + " |")
     print("|---|---|" + "---|" * len(MODELS))
     for (index, period), thesis in THESIS_HITS.items():

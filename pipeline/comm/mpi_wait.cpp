@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 namespace riskstep {
@@ -27,6 +28,36 @@ void barrier_patiently(MPI_Comm comm) {
   MPI_Request request;
   MPI_Ibarrier(comm, &request);
   wait_patiently(request);
+}
+
+namespace {
+constexpr uint64_t kPiece = uint64_t{1} << 30;
+}
+
+void send_bytes_patiently(const std::string& bytes, int to, int tag, MPI_Comm comm) {
+  uint64_t size = bytes.size();
+  MPI_Request request;
+  MPI_Isend(&size, 1, MPI_UINT64_T, to, tag, comm, &request);
+  wait_patiently(request);
+  for (uint64_t at = 0; at < size; at += kPiece) {
+    MPI_Isend(bytes.data() + at, static_cast<int>(std::min(kPiece, size - at)), MPI_BYTE, to, tag,
+              comm, &request);
+    wait_patiently(request);
+  }
+}
+
+std::string receive_bytes_patiently(int from, int tag, MPI_Comm comm) {
+  uint64_t size = 0;
+  MPI_Request request;
+  MPI_Irecv(&size, 1, MPI_UINT64_T, from, tag, comm, &request);
+  wait_patiently(request);
+  std::string bytes(size, '\0');
+  for (uint64_t at = 0; at < size; at += kPiece) {
+    MPI_Irecv(bytes.data() + at, static_cast<int>(std::min(kPiece, size - at)), MPI_BYTE, from, tag,
+              comm, &request);
+    wait_patiently(request);
+  }
+  return bytes;
 }
 
 }  // namespace riskstep

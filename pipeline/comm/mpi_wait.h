@@ -1,13 +1,19 @@
 #pragma once
-// Collectives that wait without spinning. Open MPI's blocking calls busy-poll a core; a rank
+// MPI calls that wait without spinning. Open MPI's blocking calls busy-poll a core; a rank
 // waiting seconds for rank 0 (scanning or merging task files) would steal that core from the
 // rank doing the work. These poll with MPI_Test and sleep between polls (100 us growing to 5 ms).
 #include <mpi.h>
+
+#include <string>
 
 namespace riskstep {
 
 void wait_patiently(MPI_Request& request);
 void broadcast_patiently(void* data, int count, MPI_Datatype type, int root, MPI_Comm comm);
 void barrier_patiently(MPI_Comm comm);
+
+// Bytes of any length from one rank to another (in pieces of 1 GiB: MPI counts are int).
+void send_bytes_patiently(const std::string& bytes, int to, int tag, MPI_Comm comm);
+std::string receive_bytes_patiently(int from, int tag, MPI_Comm comm);
 
 }  // namespace riskstep

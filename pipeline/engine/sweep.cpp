@@ -82,7 +82,6 @@ void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& di
       << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
 }
 
-// Takes the directory's lock (held in `lock` for the run), prepares it and reads what is done.
 // Rank 0: the output directory made, locked by this run and checked (nothing for a dry run).
 std::unique_ptr<OutDirLock> open_out_dir(const SweepOptions& options, const SweepPlan& plan) {
   if (options.dry_run) return nullptr;

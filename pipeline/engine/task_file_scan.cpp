@@ -11,7 +11,6 @@ namespace riskstep {
 namespace {
 
 constexpr int kTag = 7301;
-constexpr uint64_t kChunk = uint64_t{1} << 30;  // MPI counts are int: send in pieces of 1 GiB
 
 // What one rank found: for each position it read, whether the file counted; the records found,
 // in order; the problems.
@@ -47,32 +46,6 @@ std::vector<std::string> split(const std::string& text) {
   return lines;
 }
 
-void send_bytes(const std::string& bytes, MPI_Comm comm) {
-  uint64_t size = bytes.size();
-  MPI_Request request;
-  MPI_Isend(&size, 1, MPI_UINT64_T, 0, kTag, comm, &request);
-  wait_patiently(request);
-  for (uint64_t at = 0; at < size; at += kChunk) {
-    MPI_Isend(bytes.data() + at, static_cast<int>(std::min(kChunk, size - at)), MPI_BYTE, 0, kTag,
-              comm, &request);
-    wait_patiently(request);
-  }
-}
-
-std::string receive_bytes(int from, MPI_Comm comm) {
-  uint64_t size = 0;
-  MPI_Request request;
-  MPI_Irecv(&size, 1, MPI_UINT64_T, from, kTag, comm, &request);
-  wait_patiently(request);
-  std::string bytes(size, '\0');
-  for (uint64_t at = 0; at < size; at += kChunk) {
-    MPI_Irecv(bytes.data() + at, static_cast<int>(std::min(kChunk, size - at)), MPI_BYTE, from,
-              kTag, comm, &request);
-    wait_patiently(request);
-  }
-  return bytes;
-}
-
 // Rank 0: rank `from`'s share into the positions from, from + size, ...
 void place_share(Share share, int from, int size, ScannedTaskFiles& scanned) {
   size_t next = 0;
@@ -92,18 +65,18 @@ ScannedTaskFiles scan_task_files_together(MPI_Comm comm, const std::string& dir,
   Share mine = read_share(dir, tasks, indices, rank, size);
   ScannedTaskFiles scanned;
   if (rank != 0) {
-    send_bytes(mine.found, comm);
-    send_bytes(joined(mine.problems), comm);
-    send_bytes(encode_records(mine.records), comm);
+    send_bytes_patiently(mine.found, 0, kTag, comm);
+    send_bytes_patiently(joined(mine.problems), 0, kTag, comm);
+    send_bytes_patiently(encode_records(mine.records), 0, kTag, comm);
     return scanned;
   }
   scanned.records.resize(indices.size());
   place_share(std::move(mine), 0, size, scanned);  // rank 0's own share needs no bytes
   for (int from = 1; from < size; ++from) {
     Share theirs;
-    theirs.found = receive_bytes(from, comm);
-    theirs.problems = split(receive_bytes(from, comm));
-    theirs.records = decode_records(receive_bytes(from, comm));
+    theirs.found = receive_bytes_patiently(from, kTag, comm);
+    theirs.problems = split(receive_bytes_patiently(from, kTag, comm));
+    theirs.records = decode_records(receive_bytes_patiently(from, kTag, comm));
     place_share(std::move(theirs), from, size, scanned);
   }
   std::sort(scanned.problems.begin(), scanned.problems.end());  // by file name, whoever read it
