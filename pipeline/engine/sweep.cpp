@@ -306,6 +306,7 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
       write_results_file(written, metadata, tally_now.records);
     } catch (const std::exception& error) {
       err << "riskstep sweep: " << printable(error.what()) << "\n";
+      written += " NOT written (see above; the task files are kept: run again to merge)";
       status = 1;
     }
   }
