@@ -133,7 +133,7 @@ int run_backtest(const BacktestOptions& options, const JobRegistry& registry) {
   try {
     if (!options.out.empty()) check_results_file_path(options.out, options.force);
     spec = backtest_spec(options);
-    tasks = expand_tasks(spec, kind.settings);
+    tasks = expand_tasks(spec, kind.settings, kDefaultMaxTasks, kind.input_digest);
     for (const Task& task : tasks) job->validate(task);
   } catch (const std::exception& error) {
     std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";

@@ -72,7 +72,8 @@ void add_tail_statistics(const TailBacktestResult& tail, RowWriter append) {
 }
 
 Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
-                       const MixtureForecast& mixture, int64_t seed, uint64_t mc_seed) {
+                       const MixtureForecast& mixture, int64_t seed,
+                       const std::vector<uint64_t>& simulation_seeds) {
   const ReturnSeries& returns = input.market.returns;
   const TestWindow& window = input.window;
   Result result;
@@ -80,7 +81,6 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
   result.attributes["period"] = input.period.name;
   result.attributes["model"] = input.model;
   result.attributes["data_source"] = input.market.source;
-  result.attributes["input_sha256"] = input.market.input_sha256;
   result.attributes["test_first_date"] = returns.dates[window.first];
   result.attributes["test_last_date"] = returns.dates[window.last - 1];
   result.attributes["estimation_window"] = static_cast<int64_t>(input.estimation_window);
@@ -102,7 +102,7 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
     const TailForecast tail =
         tail_forecast(input.model, returns.returns, window.first, window.last,
                       input.estimation_window, forecast, mixture, input.levels[i]);
-    options.monte_carlo.seed = mc_seed + i;
+    options.monte_carlo.seed = simulation_seeds.at(i);
     const BacktestResult stats = backtest(losses, forecast.var[i], input.levels[i]);
     const TailBacktestResult tail_stats =
         tail_backtest(losses, forecast.var[i], input.levels[i], tail, options);
@@ -126,19 +126,20 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
 
 }  // namespace
 
-Result classical_result(const BacktestInput& input, const VarForecast& forecast, uint64_t mc_seed) {
-  return backtest_result(input, forecast, MixtureForecast{}, input.settings.seed, mc_seed);
+Result classical_result(const BacktestInput& input, const VarForecast& forecast,
+                        const std::vector<uint64_t>& simulation_seeds) {
+  return backtest_result(input, forecast, MixtureForecast{}, input.settings.seed, simulation_seeds);
 }
 
 Result network_result(const BacktestInput& input, const MdnMemberResult& member, int64_t seed,
-                      uint64_t mc_seed) {
+                      const std::vector<uint64_t>& simulation_seeds) {
   const auto k = static_cast<size_t>(member.components);
   VarForecast forecast;
   forecast.levels = input.levels;
   for (double level : input.levels)
     forecast.var.push_back(mixture_var(member.mu, member.sigma, member.pi, k, level));
   const MixtureForecast mixture{member.mu, member.sigma, member.pi, k};
-  Result result = backtest_result(input, forecast, mixture, seed, mc_seed);
+  Result result = backtest_result(input, forecast, mixture, seed, simulation_seeds);
   const size_t days = input.window.size();
   std::vector<std::string> component_names;
   for (size_t j = 1; j <= k; ++j) component_names.push_back("k" + std::to_string(j));

@@ -4,6 +4,7 @@
 // rows the study table is made of. Conventions: loss = -return, VaR and ES positive, hit = loss >=
 // VaR.
 #include <cstdint>
+#include <vector>
 
 #include "jobs/backtest_var/backtest_input.h"
 #include "jobs/backtest_var/tail_forecasts.h"
@@ -12,12 +13,13 @@
 
 namespace riskstep {
 
-// A classical model's result. `mc_seed` seeds the simulated p-values (from the task seed).
-Result classical_result(const BacktestInput& input, const VarForecast& forecast, uint64_t mc_seed);
+// A classical model's result. `simulation_seeds` (one per level) seed the simulated p-values.
+Result classical_result(const BacktestInput& input, const VarForecast& forecast,
+                        const std::vector<uint64_t>& simulation_seeds);
 
 // A network's result: its mixture per test day turned into VaR (exact mixture quantile) and ES,
 // plus what it predicted and how training went (flags stay visible rather than hidden).
 Result network_result(const BacktestInput& input, const MdnMemberResult& member, int64_t seed,
-                      uint64_t mc_seed);
+                      const std::vector<uint64_t>& simulation_seeds);
 
 }  // namespace riskstep

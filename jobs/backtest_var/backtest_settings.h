@@ -4,6 +4,7 @@
 // Conventions: returns are fractions, loss = -return, VaR is a positive loss, hit = loss >= VaR.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "pipeline/core/typed_settings.h"
 
@@ -12,7 +13,7 @@ namespace riskstep {
 struct BacktestSettings {
   std::string index;  // index name: <data_dir>/<index>.csv, or the synthetic market's seed
   std::string period = "calm";        // calm | covid | YYYY-MM-DD:YYYY-MM-DD
-  std::string model;                  // hs | cmm | garch | mdn2 | mdn2reg | mdn3
+  std::string model;                  // one of var_models()
   std::string levels = "0.01";        // tail probabilities, "0.01,0.05"
   std::string data;                   // a price CSV, or "synthetic"; else data_dir
   std::string data_dir;               // holds <index>.csv
@@ -38,6 +39,10 @@ struct BacktestSettings {
 
 const SettingsOf<BacktestSettings>& backtest_settings();
 
+// The model names, once: classical models first, then the networks.
+const std::vector<std::string>& classical_models();
+const std::vector<std::string>& network_models();
+std::vector<std::string> var_models();  // both
 bool is_network_model(const std::string& model);
 
 }  // namespace riskstep

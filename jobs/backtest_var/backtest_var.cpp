@@ -1,11 +1,13 @@
 #include "jobs/backtest_var/backtest_var.h"
 
 #include <filesystem>
-#include <regex>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "jobs/backtest_var/backtest_input.h"
 #include "jobs/backtest_var/backtest_result.h"
+#include "jobs/backtest_var/market_data.h"
 #include "jobs/backtest_var/var_levels.h"
 #include "jobs/backtest_var/var_table.h"
 #include "models/var/mdn/mdn_protocol.h"
@@ -27,21 +29,19 @@ MdnArchitecture task_architecture(const BacktestSettings& s) {
   return architecture;
 }
 
+std::string model_list() {
+  std::string list;
+  for (const auto& model : var_models()) list += (list.empty() ? "" : ", ") + model;
+  return list;
+}
+
 void check_settings(const BacktestSettings& s) {
   if (s.model.empty())
-    throw std::invalid_argument(
-        "setting 'model' is required (hs, cmm, garch, mdn2, mdn2reg, mdn3)");
+    throw std::invalid_argument("setting 'model' is required (" + model_list() + ")");
   if (s.index.empty()) throw std::invalid_argument("setting 'index' is required");
   if (s.data.empty() && s.data_dir.empty())
     throw std::invalid_argument(
         "needs setting 'data' (a price CSV or \"synthetic\") or 'data_dir' (holding <index>.csv)");
-  // The index names a file in data_dir: a plain name, never a path out of it.
-  static const std::regex plain_name("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  if (!std::regex_match(s.index, plain_name))
-    throw std::invalid_argument(
-        "setting 'index': expected a name of letters, digits, '.', '_' "
-        "or '-' (it names <data_dir>/<index>.csv), got '" +
-        s.index + "'");
   const std::string file = s.data.empty() ? s.data_dir + "/" + s.index + ".csv" : s.data;
   if (file != "synthetic" && !std::filesystem::is_regular_file(file))
     throw std::invalid_argument("setting '" + std::string(s.data.empty() ? "data_dir" : "data") +
@@ -59,12 +59,39 @@ void check_settings(const BacktestSettings& s) {
     throw std::invalid_argument("setting 'simulations': expected 1 to 1000000");
 }
 
-// Network tasks that differ only in `seed` train together as one ensemble.
+// The prices a task uses by content: from the file's first row through its test period's last
+// day (market_data.h). Cached: a sweep asks for each index and period many times.
+std::string prices_digest(const Params& given) {
+  const BacktestSettings s = backtest_settings().read(given);
+  check_settings(s);
+  const std::string last_date = parse_period(s.period).last;
+  static std::mutex mutex;
+  static std::map<std::string, std::string> digests;
+  const std::string key =
+      s.data + "\n" + s.data_dir + "\n" + s.index + "\n" + s.price_column + "\n" + last_date;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = digests.find(key);
+  if (it == digests.end())
+    it = digests.emplace(key, prices_sha256(load_market_data(s), last_date)).first;
+  return it->second;
+}
+
+// The simulated p-values at each level are seeded from what determines them: the prices, the
+// model's settings and the level; never the index name, a path, or the other levels asked for.
+std::vector<uint64_t> simulation_seeds(const Task& task, const std::vector<double>& levels) {
+  std::vector<uint64_t> seeds;
+  for (double level : levels)
+    seeds.push_back(content_seed(task, backtest_settings().schema(), {"levels"},
+                                 "simulated p-values at level " + format_level(level)));
+  return seeds;
+}
+
+// Network tasks that differ only in `seed` (same settings, same prices) train as one ensemble.
 std::string ensemble_key(const Task& task) {
   if (!is_network_model(backtest_settings().read(task).model)) return "";
   Params params = task.params;
   params.erase("seed");
-  return canonical_json(task.kind, params);
+  return canonical_json(task.kind, params) + task.input_sha256;
 }
 
 std::vector<TaskOutcome> run_ensemble(const std::vector<Task>& tasks, const BacktestInput& input) {
@@ -85,8 +112,8 @@ std::vector<TaskOutcome> run_ensemble(const std::vector<Task>& tasks, const Back
       outcomes[i].error = "network training diverged: " + members[i].failure;
       continue;
     }
-    outcomes[i].result =
-        network_result(input, members[i], backtest_settings().read(tasks[i]).seed, tasks[i].seed);
+    outcomes[i].result = network_result(input, members[i], backtest_settings().read(tasks[i]).seed,
+                                        simulation_seeds(tasks[i], input.levels));
   }
   return outcomes;
 }
@@ -125,7 +152,8 @@ class BacktestVarJob : public Job {
     const BacktestInput input = load_input(tasks.front());
     if (is_network_model(input.model)) return run_ensemble(tasks, input);
     std::vector<TaskOutcome> outcomes(1);
-    outcomes[0].result = classical_result(input, forecast_classical(input), tasks[0].seed);
+    outcomes[0].result = classical_result(input, forecast_classical(input),
+                                          simulation_seeds(tasks[0], input.levels));
     return outcomes;
   }
 };
@@ -138,6 +166,7 @@ JobKind backtest_var_kind() {
   kind.description = "VaR backtest of one model on one index and test period";
   kind.make = [] { return std::make_unique<BacktestVarJob>(); };
   kind.settings = backtest_settings().schema();
+  kind.input_digest = prices_digest;
   kind.study_table = [](const Table& rows, const std::vector<std::string>& group_by) {
     return var_table(rows, VarTableOptions{false, group_by});
   };

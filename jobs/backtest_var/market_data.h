@@ -2,6 +2,7 @@
 // Where a VaR task's returns come from: a price CSV named by the task, or the embedded synthetic
 // market. Parsed files are cached per process because a sweep reads each index many times.
 #include <string>
+#include <vector>
 
 #include "jobs/backtest_var/backtest_settings.h"
 #include "models/var/returns.h"
@@ -9,14 +10,22 @@
 namespace riskstep {
 
 struct MarketData {
-  std::string source;        // file path, or "synthetic:<index>"
-  std::string input_sha256;  // of the file's bytes, or of the synthetic parameters and seed
+  std::string source;  // file path, or "synthetic:<index>"
+  std::vector<std::string> price_dates;
+  std::vector<double> prices;
   ReturnSeries returns;
 };
 
 // From `data` (a CSV path, or "synthetic"), else `data_dir` + "/<index>.csv", and
 // `price_column`. The synthetic market is seeded from the index name, so "gspc" is the same
-// series in every task and every run.
+// series in every task and every run. Throws std::invalid_argument naming the setting at fault
+// (an index that is not a plain file name), std::runtime_error naming file and line.
 MarketData load_market_data(const BacktestSettings& settings);
+
+// The sha256 of the prices from the first row through `last_date` (ISO), one "date,price" line
+// each with the price written exactly (shortest round trip): a task's input by content, so the
+// same prices anywhere give the same task, and days appended after its test period change
+// nothing.
+std::string prices_sha256(const MarketData& market, const std::string& last_date);
 
 }  // namespace riskstep

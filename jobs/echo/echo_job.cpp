@@ -22,7 +22,7 @@ struct EchoSettings {
   int64_t i = 0;                // an index, to make many distinct tasks
   int64_t seed = -1;            // a replicate number
   std::string levels;           // a list, as VaR levels travel ("0.01,0.05")
-  std::string data_dir;         // a path, resolved against the spec like every *_dir setting
+  std::string data_dir;         // an input path (resolved against the spec): echo reads nothing
   std::string fail_if;          // this model throws (while fail_flag_file exists, if given)
   std::string nan_if;           // this model returns a NaN
   std::string stop_if;          // this model asks for a clean stop, as SIGUSR1 would
@@ -42,7 +42,7 @@ const SettingsOf<EchoSettings>& echo_settings() {
           .identity("i", &EchoSettings::i, "An index")
           .identity("seed", &EchoSettings::seed, "A replicate number")
           .identity("levels", &EchoSettings::levels, "A comma-separated list")
-          .identity("data_dir", &EchoSettings::data_dir, "A directory (only echoed)")
+          .input("data_dir", &EchoSettings::data_dir, "A directory (only echoed)")
           .identity("fail_if", &EchoSettings::fail_if, "This model fails")
           .identity("nan_if", &EchoSettings::nan_if, "This model returns a NaN")
           .identity("stop_if", &EchoSettings::stop_if, "This model requests a clean stop")
@@ -95,7 +95,6 @@ Result echo_result(const Task& task, const EchoSettings& s, const TaskContext& c
       .add("value", std::vector<double>{(values[0] + values[1]) / 2, values[0]});
   result.tables["stats"] = stats;
   result.summary.add("score", std::vector<double>{values[0]}).add("n", std::vector<int64_t>{5});
-  result.attributes["input_sha256"] = std::string("echo");
   // The device the task was given, as a job that computes on it would resolve it.
   result.attributes["device"] = s.device == "auto"   ? context.device
                                 : s.device == "cuda" ? context.gpu

@@ -70,7 +70,7 @@ Task train_task(const TrainOptions& options, const JobKind& kind, int ranks, Swe
   spec.ranks_per_task = ranks;
   spec.fixed = options.settings->given();
   if (!options.out.empty()) check_results_file_path(options.out, options.force);
-  const Task task = expand_tasks(spec, kind.settings).front();
+  const Task task = expand_tasks(spec, kind.settings, kDefaultMaxTasks, kind.input_digest).front();
   kind.make()->validate(task);
   return task;
 }

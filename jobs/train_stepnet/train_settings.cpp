@@ -11,8 +11,8 @@ const SettingsOf<TrainSettings>& train_settings() {
   static const auto bound =
       SettingsOf<S>()
           .identity("dataset", &S::dataset, "Dataset", {"fashion-mnist", "cifar10", "cifar100"})
-          .identity("data_dir", &S::data_dir,
-                    "Data directory (fashion-mnist default: /usr/share/datasets/fashion-mnist)")
+          .input("data_dir", &S::data_dir,
+                 "Data directory (fashion-mnist default: /usr/share/datasets/fashion-mnist)")
           .identity("depth", &S::depth, "Depth: 6n+2 (basic) or 9n+2 (bottleneck)")
           .identity("block", &S::block, "Residual block", {"basic", "bottleneck"})
           .identity("attention", &S::attention, "Attention", {"none", "se", "stepnet"})

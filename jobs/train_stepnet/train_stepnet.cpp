@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -55,16 +57,22 @@ struct Data {
   Normalization normalization;
 };
 
+std::string data_dir(const TrainSettings& s) {
+  return s.dataset == "fashion-mnist" && s.data_dir.empty() ? kFashionMnistDir : s.data_dir;
+}
+
+int cifar_classes(const TrainSettings& s) {
+  return s.dataset == "cifar10" ? 10 : 100;
+}
+
 Data load_data(const TrainSettings& s) {
   Data data;
   if (s.dataset == "fashion-mnist") {
-    const std::string dir = s.data_dir.empty() ? kFashionMnistDir : s.data_dir;
-    data.train = load_fashion_mnist(dir, true, read_maybe_gzipped);
-    data.test = load_fashion_mnist(dir, false, read_maybe_gzipped);
+    data.train = load_fashion_mnist(data_dir(s), true, read_maybe_gzipped);
+    data.test = load_fashion_mnist(data_dir(s), false, read_maybe_gzipped);
   } else {
-    const int classes = s.dataset == "cifar10" ? 10 : 100;
-    data.train = load_cifar(s.data_dir, classes, true, read_maybe_gzipped);
-    data.test = load_cifar(s.data_dir, classes, false, read_maybe_gzipped);
+    data.train = load_cifar(data_dir(s), cifar_classes(s), true, read_maybe_gzipped);
+    data.test = load_cifar(data_dir(s), cifar_classes(s), false, read_maybe_gzipped);
   }
   data.normalization = channel_statistics(data.train);  // from the full training set
   data.train = head(data.train, s.train_subset);
@@ -545,6 +553,36 @@ void claim_together(const TaskContext& context, const Task& task) {
                                                 : refusal);
 }
 
+// sha256 of a file's bytes, cached per path, size and modification time: every rank of a sweep
+// asks for it once per task.
+std::string file_sha256(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> digests;
+  const auto stamp = std::filesystem::last_write_time(path).time_since_epoch().count();
+  const std::string key = std::filesystem::canonical(path).string() + "\n" +
+                          std::to_string(std::filesystem::file_size(path)) + "\n" +
+                          std::to_string(stamp);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = digests.find(key);
+  if (it == digests.end()) it = digests.emplace(key, sha256_file_hex(path)).first;
+  return it->second;
+}
+
+// The images a task trains and tests on, by content (the bytes of the files the readers read, in
+// their order), so the same files anywhere give the same task.
+std::string image_data_digest(const Params& given) {
+  const TrainSettings s = train_settings().read(given);
+  check_train_settings(s);
+  std::string digests;
+  for (const bool train : {true, false}) {
+    const auto files = s.dataset == "fashion-mnist"
+                           ? fashion_mnist_files(data_dir(s), train)
+                           : cifar_files(data_dir(s), cifar_classes(s), train);
+    for (const auto& file : files) digests += file_sha256(file) + "\n";
+  }
+  return sha256_hex(digests);
+}
+
 class TrainStepnetJob : public Job {
  public:
   void validate(const Task& task) const override {
@@ -585,6 +623,7 @@ JobKind train_stepnet_kind() {
   kind.description = "data-parallel training of a ResNet with none/se/stepnet attention";
   kind.make = [] { return std::make_unique<TrainStepnetJob>(); };
   kind.settings = train_settings().schema();
+  kind.input_digest = image_data_digest;
   kind.study_table = stepnet_table;
   return kind;
 }

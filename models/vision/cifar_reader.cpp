@@ -41,7 +41,7 @@ ImageDataset read_cifar_file(const std::string& path, int classes, const FileRea
   return dataset;
 }
 
-ImageDataset load_cifar(const std::string& dir, int classes, bool train, const FileReader& read) {
+std::vector<std::string> cifar_files(const std::string& dir, int classes, bool train) {
   std::vector<std::string> files;
   if (classes == 10) {
     if (train)
@@ -51,12 +51,19 @@ ImageDataset load_cifar(const std::string& dir, int classes, bool train, const F
   } else {
     files.push_back(train ? "train.bin" : "test.bin");
   }
-  std::vector<torch::Tensor> images, labels;
-  for (const auto& file : files) {
+  for (auto& file : files) {
     const std::string path = dir + "/" + file;
     if (!std::filesystem::exists(path))
       throw std::runtime_error(dir + ": missing " + file + " (expected the CIFAR-" +
                                std::to_string(classes) + " binary version)");
+    file = path;
+  }
+  return files;
+}
+
+ImageDataset load_cifar(const std::string& dir, int classes, bool train, const FileReader& read) {
+  std::vector<torch::Tensor> images, labels;
+  for (const auto& path : cifar_files(dir, classes, train)) {
     const ImageDataset part = read_cifar_file(path, classes, read);
     images.push_back(part.images);
     labels.push_back(part.labels);

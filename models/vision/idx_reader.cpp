@@ -78,10 +78,15 @@ ImageDataset read_idx_dataset(const std::string& images_path, const std::string&
   return dataset;
 }
 
-ImageDataset load_fashion_mnist(const std::string& dir, bool train, const FileReader& read) {
+std::vector<std::string> fashion_mnist_files(const std::string& dir, bool train) {
   const std::string prefix = train ? "train" : "t10k";
-  return read_idx_dataset(existing(dir, prefix + "-images-idx3-ubyte"),
-                          existing(dir, prefix + "-labels-idx1-ubyte"), 10,
+  return {existing(dir, prefix + "-images-idx3-ubyte"),
+          existing(dir, prefix + "-labels-idx1-ubyte")};
+}
+
+ImageDataset load_fashion_mnist(const std::string& dir, bool train, const FileReader& read) {
+  const auto files = fashion_mnist_files(dir, train);
+  return read_idx_dataset(files[0], files[1], 10,
                           std::string("fashion-mnist/") + (train ? "train" : "test"), read);
 }
 

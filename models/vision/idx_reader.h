@@ -2,6 +2,7 @@
 // IDX files (MNIST, Fashion-MNIST): big-endian magic 0x00000803 (images: count, rows, cols,
 // then uint8 pixels) or 0x00000801 (labels: count, then uint8 labels), optionally gzipped.
 #include <string>
+#include <vector>
 
 #include "models/vision/image_dataset.h"
 
@@ -17,5 +18,8 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 // train-images-idx3-ubyte.gz / t10k-... in `dir` (".gz" optional).
 ImageDataset load_fashion_mnist(const std::string& dir, bool train, const FileReader& read);
+
+// The files load_fashion_mnist reads: {images, labels}; throws naming the one missing.
+std::vector<std::string> fashion_mnist_files(const std::string& dir, bool train);
 
 }  // namespace riskstep::vision

@@ -12,6 +12,7 @@
 #include "pipeline/core/result.h"
 #include "pipeline/core/settings.h"
 #include "pipeline/core/task.h"
+#include "pipeline/core/task_identity.h"
 
 namespace riskstep {
 
@@ -73,6 +74,9 @@ struct JobKind {
   std::string description;  // one line, for listings
   std::function<std::unique_ptr<Job>()> make;
   SettingsSchema settings;
+  // The content of the input data a task reads, which enters its id in place of the input
+  // settings (paths); unset: the kind reads no input data.
+  InputDigest input_digest;
   // The study table `riskstep aggregate` prints from this kind's /summary rows (grouped by
   // `group_by`, or the kind's own grouping when empty); unset: finished tasks per group.
   std::function<Table(const Table& rows, const std::vector<std::string>& group_by)> study_table;

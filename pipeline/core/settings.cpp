@@ -5,10 +5,27 @@
 
 namespace riskstep {
 
+namespace {
+bool hashed(SettingRole role) {
+  return role == SettingRole::identity || role == SettingRole::label;
+}
+}  // namespace
+
 SettingsSchema& SettingsSchema::add(Setting setting) {
   if (find(setting.name) != nullptr)
     throw std::logic_error("setting '" + setting.name + "' declared twice");
   settings_.push_back(std::move(setting));
+  return *this;
+}
+
+SettingsSchema& SettingsSchema::used_when(const std::string& setting,
+                                          std::vector<std::string> values) {
+  const Setting* selector = find(setting);
+  if (settings_.empty() || selector == nullptr || setting == settings_.back().name ||
+      !hashed(selector->role))
+    throw std::logic_error("used_when('" + setting + "'): declare that identity setting first");
+  settings_.back().used_with = setting;
+  settings_.back().used_values = std::move(values);
   return *this;
 }
 
@@ -67,10 +84,30 @@ SettingsSchema::Split SettingsSchema::split(const Params& given) const {
   Split split;
   for (const auto& [name, value] : given) {
     const ParamValue normalised = checked(name, value);
-    const bool identity = find(name)->role == SettingRole::identity;
-    (identity ? split.identity : split.run)[name] = normalised;
+    (hashed(find(name)->role) ? split.identity : split.run)[name] = normalised;
+  }
+  for (const Setting& setting : settings_)
+    if (hashed(setting.role)) split.identity.emplace(setting.name, setting.default_value);
+  // A setting some models never read is no part of their tasks (its selector is always used).
+  for (const Setting& setting : settings_) {
+    if (setting.used_with.empty()) continue;
+    const std::string selector = canonical_text(split.identity.at(setting.used_with));
+    const auto& values = setting.used_values;
+    if (std::find(values.begin(), values.end(), selector) == values.end())
+      split.identity.erase(setting.name);
   }
   return split;
+}
+
+Params SettingsSchema::canonical(const Params& identity, bool with_labels) const {
+  Params kept;
+  for (const auto& [name, value] : identity) {
+    const Setting* setting = find(name);
+    if (setting == nullptr) throw std::logic_error("setting '" + name + "' is not declared");
+    if (setting->role == SettingRole::label && !with_labels) continue;
+    if (canonical_text(value) != canonical_text(setting->default_value)) kept[name] = value;
+  }
+  return kept;
 }
 
 namespace {

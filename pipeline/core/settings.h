@@ -2,10 +2,11 @@
 // A job kind's settings, declared once (name, type, default, role, help) and used wherever a
 // setting enters riskstep: spec keys, --set, command-line options, task ids and result records.
 //
-// Identity settings can change a result (model, data, epochs, ...): they, and only they, enter
-// the task id and seed (pipeline/core/task.h). Run settings must not change a number (threads,
-// bucket size, backend, stop-after, scratch paths): they are recorded with the result and may
-// differ between a run and its resume.
+// A task's identity is its content (pipeline/core/task_identity.h): the identity and label
+// settings it uses, leaving out those at their default, and the content of its input data, never
+// where that data lies. Run settings must not change a number (threads, bucket size, backend,
+// stop-after, scratch paths): they are recorded with the result and may differ between a run and
+// its resume.
 #include <string>
 #include <vector>
 
@@ -13,7 +14,13 @@
 
 namespace riskstep {
 
-enum class SettingRole { identity, run };
+enum class SettingRole {
+  identity,  // can change a result (model, epochs, ...): enters the task id and seed
+  label,     // names what a task runs on (an index name) without changing a number: the id only
+  input,     // locates input data (a path, a column): never hashed; the data's content is
+             // (JobKind::input_digest), so the same bytes anywhere give the same task
+  run,       // how, not what (threads, device, ...): recorded, never hashed
+};
 
 struct Setting {
   std::string name;          // spec key; command-line option --name-with-dashes
@@ -21,11 +28,18 @@ struct Setting {
   SettingRole role = SettingRole::identity;
   std::string help;
   std::vector<std::string> choices;  // accepted values of a string setting; empty = any
+  // Read only when setting `used_with` has one of `used_values` (e.g. training settings, by
+  // networks only): otherwise the setting is no part of the task, so tuning one model never
+  // changes the id of another. Empty: always used.
+  std::string used_with;
+  std::vector<std::string> used_values;
 };
 
 class SettingsSchema {
  public:
   SettingsSchema& add(Setting setting);  // throws std::logic_error on a duplicate name
+  // Restricts the last added setting to tasks whose `setting` is one of `values`.
+  SettingsSchema& used_when(const std::string& setting, std::vector<std::string> values);
   const std::vector<Setting>& settings() const { return settings_; }
   const Setting* find(const std::string& name) const;
   std::vector<std::string> names() const;
@@ -37,10 +51,15 @@ class SettingsSchema {
   ParamValue checked(const std::string& name, const ParamValue& value) const;
 
   struct Split {
-    Params identity;  // enters the task id and seed
-    Params run;       // recorded, never hashed
+    Params identity;  // identity and label settings the task uses, every default filled in
+    Params run;       // input and run settings as given: recorded, never hashed
   };
   Split split(const Params& given) const;  // every value checked
+
+  // What a task id hashes of `identity` (a Split::identity): the settings not at their default,
+  // without labels unless `with_labels`. So writing a default out, or declaring a new setting
+  // later, changes no id.
+  Params canonical(const Params& identity, bool with_labels) const;
 
  private:
   std::vector<Setting> settings_;

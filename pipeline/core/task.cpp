@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <stdexcept>
-
-#include "pipeline/core/sha256.h"
 
 namespace riskstep {
 
@@ -20,28 +19,6 @@ nlohmann::json to_json(const Params& params) {
 std::string canonical_json(const std::string& kind, const Params& params) {
   nlohmann::json doc = {{"kind", kind}, {"params", to_json(params)}};
   return doc.dump();  // nlohmann::json objects keep keys sorted: canonical
-}
-
-std::string task_id(const std::string& kind, const Params& params) {
-  return sha256_hex(canonical_json(kind, params)).substr(0, 16);
-}
-
-uint64_t task_seed(uint64_t spec_seed, const std::string& id) {
-  const std::string digest = sha256_hex(std::to_string(spec_seed) + ":" + id);
-  // 15 hex digits keep the seed positive as int64 too (LibTorch takes signed seeds).
-  return std::stoull(digest.substr(0, 15), nullptr, 16);
-}
-
-Task make_task(std::string kind, Params identity, uint64_t spec_seed, int ranks,
-               Params run_settings) {
-  Task task;
-  task.id = task_id(kind, identity);
-  task.seed = task_seed(spec_seed, task.id);
-  task.kind = std::move(kind);
-  task.params = std::move(identity);
-  task.run_settings = std::move(run_settings);
-  task.ranks = ranks;
-  return task;
 }
 
 std::string params_json(const Params& params) {
@@ -82,9 +59,19 @@ std::string param_to_string(const ParamValue& value) {
       value);
 }
 
+std::string canonical_text(const ParamValue& value) {
+  if (const double* number = std::get_if<double>(&value)) {
+    // Whole numbers below 2^53 are exact in both types.
+    if (std::isfinite(*number) && std::nearbyint(*number) == *number && std::fabs(*number) < 9e15)
+      return std::to_string(static_cast<int64_t>(*number));
+  }
+  return param_to_string(value);
+}
+
 std::string describe(const Task& task) {
   std::string text = task.kind;
   for (const auto& [name, value] : task.params) text += " " + name + "=" + param_to_string(value);
+  if (!task.input_sha256.empty()) text += " input=" + task.input_sha256.substr(0, 12);
   std::string run;
   for (const auto& [name, value] : task.run_settings)
     run += (run.empty() ? "" : " ") + name + "=" + param_to_string(value);

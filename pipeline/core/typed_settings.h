@@ -6,6 +6,8 @@
 //     static const auto bound = SettingsOf<MySettings>()
 //         .identity("epochs", &MySettings::epochs, "Epochs")
 //         .run("threads", &MySettings::threads, "Intra-op threads (0 = default)");
+//         // also .label(...) and .input(...) (roles: pipeline/core/settings.h), and
+//         // .used_when("model", {"a", "b"}) after a setting only those models read
 //     return bound;
 //   }
 //   MySettings s = my_settings().read(task);   // defaults from MySettings{}, then the task's
@@ -32,9 +34,24 @@ class SettingsOf {
     return bind(std::move(name), field, SettingRole::identity, std::move(help), std::move(choices));
   }
   template <typename T>
+  SettingsOf& label(std::string name, T S::*field, std::string help,
+                    std::vector<std::string> choices = {}) {
+    return bind(std::move(name), field, SettingRole::label, std::move(help), std::move(choices));
+  }
+  template <typename T>
+  SettingsOf& input(std::string name, T S::*field, std::string help,
+                    std::vector<std::string> choices = {}) {
+    return bind(std::move(name), field, SettingRole::input, std::move(help), std::move(choices));
+  }
+  template <typename T>
   SettingsOf& run(std::string name, T S::*field, std::string help,
                   std::vector<std::string> choices = {}) {
     return bind(std::move(name), field, SettingRole::run, std::move(help), std::move(choices));
+  }
+  // The setting declared last is read only when `setting` has one of `values` (Setting::used_with).
+  SettingsOf& used_when(const std::string& setting, std::vector<std::string> values) {
+    schema_.used_when(setting, std::move(values));
+    return *this;
   }
 
   const SettingsSchema& schema() const { return schema_; }
@@ -58,7 +75,13 @@ class SettingsOf {
   SettingsOf& bind(std::string name, T S::*field, SettingRole role, std::string help,
                    std::vector<std::string> choices) {
     const S defaults{};
-    schema_.add({name, as_param(defaults.*field), role, std::move(help), std::move(choices)});
+    Setting setting;
+    setting.name = name;
+    setting.default_value = as_param(defaults.*field);
+    setting.role = role;
+    setting.help = std::move(help);
+    setting.choices = std::move(choices);
+    schema_.add(std::move(setting));
     setters_.emplace_back(name, [field, name](S& settings, const ParamValue& value) {
       settings.*field = from_param<T>(name, value);
     });

@@ -65,25 +65,35 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
 
   const std::string fingerprint = sweep_fingerprint(tasks);
   const fs::path manifest = root / "sweep.json";
-  if (fs::exists(manifest) && !force) {
+  if (fs::exists(manifest)) {
     std::string previous;
     size_t previous_tasks = 0;
+    int previous_format = 0;
     try {
       const auto json = nlohmann::json::parse(read_text_file(manifest.string()));
       previous = json.at("fingerprint").get<std::string>();
       previous_tasks = json.at("tasks").get<size_t>();
+      previous_format = json.value("format", 2);
     } catch (const std::exception&) {
-      throw std::runtime_error(manifest.string() +
-                               ": unreadable; use --force to overwrite it, or another --out");
+      if (!force)
+        throw std::runtime_error(manifest.string() +
+                                 ": unreadable; use --force to overwrite it, or another --out");
     }
-    if (previous != fingerprint)
+    // Its task ids are of another kind (format 3: ids by content): nothing in it could resume.
+    if (previous_format > 0 && previous_format < kFormatVersion)
+      throw std::runtime_error(dir + " holds results of an older riskstep (results format " +
+                               std::to_string(previous_format) +
+                               ", other task ids): it cannot be resumed; run into " +
+                               "another --out (riskstep aggregate and report still read this one)");
+    if (previous != fingerprint && !force)
       throw std::runtime_error(dir + " holds a different sweep (" + std::to_string(previous_tasks) +
                                " tasks, see " + (root / "spec.toml").string() +
                                "; this spec gives " + std::to_string(tasks.size()) +
                                " tasks): use --force to run into it anyway, or another --out");
   }
   write_file_atomically((root / "spec.toml").string(), spec.text);
-  nlohmann::json json = {{"fingerprint", fingerprint},
+  nlohmann::json json = {{"format", kFormatVersion},
+                         {"fingerprint", fingerprint},
                          {"tasks", tasks.size()},
                          {"kind", spec.kind},
                          {"spec_sha256", sha256_hex(spec.text)},

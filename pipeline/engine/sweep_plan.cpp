@@ -48,7 +48,7 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
   plan.spec = load_sweep_spec(options.spec_path, options.overrides);
   plan.base_dir = std::filesystem::absolute(options.spec_path).parent_path().string();
   const JobKind& kind = kind_of(plan.spec, registry);
-  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks);
+  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
   if (plan.tasks.empty())
     throw SpecError(plan.spec.source + ": the grid expands to no tasks (everything excluded?)");
   validate_tasks(plan, kind);
@@ -82,7 +82,8 @@ void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegis
   broadcast_string(plan.out_dir, comm);
   if (rank == 0) return;
   plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
-  plan.tasks = expand_tasks(plan.spec, registry.kind(plan.spec.kind).settings, options.max_tasks);
+  const JobKind& kind = registry.kind(plan.spec.kind);
+  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
   select_tasks(options, plan);
 }
 

@@ -526,8 +526,21 @@ void check_grid_size(const SweepSpec& spec, size_t max_tasks) {
 }
 }  // namespace
 
+namespace {
+Task make_spec_task(const SweepSpec& spec, const SettingsSchema& settings, const Params& given,
+                    const InputDigest& input_digest) {
+  try {
+    return make_task(spec.kind, settings, given, spec.seed, spec.ranks_per_task, input_digest);
+  } catch (const std::exception& error) {  // a bad setting, or input data that cannot be read
+    std::string text = spec.kind;
+    for (const auto& [name, value] : given) text += " " + name + "=" + param_to_string(value);
+    throw SpecError(spec.source + ": task (" + text + "): " + error.what());
+  }
+}
+}  // namespace
+
 std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
-                               size_t max_tasks) {
+                               size_t max_tasks, const InputDigest& input_digest) {
   check_settings(spec, settings);
   check_grid_size(spec, max_tasks);
   std::vector<Task> tasks;
@@ -544,9 +557,7 @@ std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& sett
       for (const auto& rule : spec.drop_axes)
         if (matches(rule.when, params))
           for (const auto& axis : rule.axes) kept.erase(axis);
-      SettingsSchema::Split split = settings.split(kept);
-      Task task = make_task(spec.kind, std::move(split.identity), spec.seed, spec.ranks_per_task,
-                            std::move(split.run));
+      Task task = make_spec_task(spec, settings, kept, input_digest);
       if (seen.insert(task.id).second) tasks.push_back(std::move(task));
     }
     // Odometer over the axes, last axis fastest.

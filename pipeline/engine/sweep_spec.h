@@ -15,6 +15,7 @@
 
 #include "pipeline/core/settings.h"
 #include "pipeline/core/task.h"
+#include "pipeline/core/task_identity.h"
 
 namespace riskstep {
 
@@ -69,10 +70,12 @@ void check_settings(const SweepSpec& spec, const SettingsSchema& settings);
 constexpr size_t kDefaultMaxTasks = 1000000;
 
 // The grid's cartesian product (last axis fastest), minus exclusions, axes dropped, duplicates
-// merged; each with the fixed settings, spec seed and ranks_per_task, split by `settings` into
-// identity and run settings. Calls check_settings first, and refuses (before expanding) a grid of
-// more than `max_tasks` combinations.
+// (equal ids: equal content) merged; each with the fixed settings, spec seed and ranks_per_task,
+// made by make_task with `settings` and `input_digest`. Calls check_settings first, and refuses
+// (before expanding) a grid of more than `max_tasks` combinations. A task whose input cannot be
+// read is a SpecError naming it.
 std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
-                               size_t max_tasks = kDefaultMaxTasks);
+                               size_t max_tasks = kDefaultMaxTasks,
+                               const InputDigest& input_digest = {});
 
 }  // namespace riskstep

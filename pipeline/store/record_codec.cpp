@@ -12,7 +12,8 @@ namespace {
 // (record const) or a Reader.
 template <typename Record, typename Coder>
 void each_field(Record& r, Coder& code) {
-  code(r.task.kind), code(r.task.params), code(r.task.run_settings), code(r.task.id);
+  code(r.task.kind), code(r.task.params), code(r.task.run_settings), code(r.task.input_sha256);
+  code(r.task.id);
   code(r.task.seed), code(r.task.ranks);
   code(r.result.attributes), code(r.result.columns), code(r.result.matrices);
   code(r.result.tables), code(r.result.summary);

@@ -76,6 +76,8 @@ std::string record_digest(const TaskRecord& record) {
   c.add(record.task.id);
   c.add(canonical_json(record.task.kind, record.task.params));
   c.add(params_json(record.task.run_settings));
+  // Only in format 3 records; leaving it out when empty keeps the digests of format 2.
+  if (!record.task.input_sha256.empty()) c.add(record.task.input_sha256);
   c.add(static_cast<int64_t>(record.task.seed));
   c.add(static_cast<int64_t>(record.task.ranks));
   c.add(record.status);

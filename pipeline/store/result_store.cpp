@@ -19,17 +19,18 @@ namespace riskstep {
 namespace {
 
 constexpr const char* kFormatAttribute = "riskstep_format";
-// Version 2 carries a sha256 of every task group and of /summary (record_digest.h); version 1
-// files (no checksums) are still read.
-constexpr const char* kTaskFileFormat = "riskstep-task-2";
-constexpr const char* kResultsFileFormat = "riskstep-results-2";
+// Version 3: task ids by content (pipeline/core/task_identity.h) and each task's input_sha256.
+// Version 2 carries a sha256 of every task group and of /summary (record_digest.h), as version 3
+// does; files of versions 1 (no checksums) and 2 are still read.
+constexpr const char* kTaskFileFormat = "riskstep-task-";
+constexpr const char* kResultsFileFormat = "riskstep-results-";
 constexpr const char* kDigestAttribute = "sha256";
 constexpr const char* kSummaryDataset = "summary";  // inside a task group: Result.summary
 
 const std::set<std::string>& engine_task_attributes() {
-  static const std::set<std::string> names = {"kind",  "parameters", "run_settings", "seed",
-                                              "ranks", "status",     "error",        "wall_seconds",
-                                              "rank",  "host",       "sha256"};
+  static const std::set<std::string> names = {
+      "kind",   "parameters", "run_settings", "input_sha256", "seed", "ranks",
+      "status", "error",      "wall_seconds", "rank",         "host", "sha256"};
   return names;
 }
 
@@ -51,7 +52,7 @@ int64_t int_attribute(const std::map<std::string, AttributeValue>& attributes,
 
 void write_metadata(hid_t file, const RunMetadata& metadata, const char* format) {
   using hdf5::write_attribute;
-  write_attribute(file, kFormatAttribute, std::string(format));
+  write_attribute(file, kFormatAttribute, format + std::to_string(kFormatVersion));
   write_attribute(file, "riskstep_version", metadata.version);
   write_attribute(file, "git_commit", metadata.git_commit);
   write_attribute(file, "created_utc", metadata.created_utc);
@@ -109,6 +110,7 @@ void write_task_group(hid_t file, const TaskRecord& record) {
   write_attribute(group.get(), "kind", task.kind);
   write_attribute(group.get(), "parameters", canonical_json(task.kind, task.params));
   write_attribute(group.get(), "run_settings", params_json(task.run_settings));
+  write_attribute(group.get(), "input_sha256", task.input_sha256);
   write_attribute(group.get(), "seed", static_cast<int64_t>(task.seed));
   write_attribute(group.get(), "ranks", static_cast<int64_t>(task.ranks));
   write_attribute(group.get(), "status", record.status);
@@ -151,8 +153,9 @@ herr_t collect_dataset(hid_t group, const char* name, const H5O_info_t* info, vo
   return 0;
 }
 
-// `checksummed`: the file's format carries a digest per task group, which must then match.
-TaskRecord read_task_group(hid_t file, const std::string& id, bool checksummed) {
+// From version 2 on every task group carries a digest, which must then match.
+TaskRecord read_task_group(hid_t file, const std::string& id, int version) {
+  const bool checksummed = version >= 2;
   hdf5::Handle group =
       hdf5::group(H5Gopen2(file, ("/tasks/" + id).c_str(), H5P_DEFAULT), "task " + id);
   auto attributes = hdf5::read_attributes(group.get());
@@ -163,6 +166,8 @@ TaskRecord read_task_group(hid_t file, const std::string& id, bool checksummed) 
       nlohmann::json::parse(string_attribute(attributes, "parameters")).at("params").dump());
   if (attributes.count("run_settings"))
     record.task.run_settings = params_from_json(string_attribute(attributes, "run_settings"));
+  if (attributes.count("input_sha256") && version >= 3)
+    record.task.input_sha256 = string_attribute(attributes, "input_sha256");
   record.task.seed = static_cast<uint64_t>(int_attribute(attributes, "seed"));
   record.task.ranks = static_cast<int>(int_attribute(attributes, "ranks"));
   record.status = string_attribute(attributes, "status");
@@ -173,8 +178,12 @@ TaskRecord read_task_group(hid_t file, const std::string& id, bool checksummed) 
   record.wall_seconds = std::get<double>(wall->second);
   record.rank = static_cast<int>(int_attribute(attributes, "rank"));
   if (attributes.count("host")) record.host = string_attribute(attributes, "host");
-  for (const auto& [name, value] : attributes)
-    if (!engine_task_attributes().count(name)) record.result.attributes[name] = value;
+  for (const auto& [name, value] : attributes) {
+    // Before version 3, input_sha256 was a backtest's own attribute (its file's bytes).
+    const bool result_attribute =
+        !engine_task_attributes().count(name) || (version < 3 && name == "input_sha256");
+    if (result_attribute) record.result.attributes[name] = value;
+  }
   VisitState state{&record.result};
   hdf5::check(
       H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &state, H5O_INFO_BASIC),
@@ -205,26 +214,27 @@ std::vector<std::string> task_ids_in(hid_t file) {
 
 struct OpenedFile {
   hdf5::Handle file;
-  bool checksummed = true;  // version 2: every task group and /summary carry a digest
+  int version = kFormatVersion;
 };
 
-OpenedFile open_riskstep_file(const std::string& path, const char* expected_format) {
+// Reads files of every format version; throws naming the file when it is none of riskstep's.
+OpenedFile open_riskstep_file(const std::string& path, const char* format) {
   OpenedFile opened{hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                               path + ": cannot open as an HDF5 file"),
-                    true};
+                               path + ": cannot open as an HDF5 file")};
   const auto attributes = hdf5::read_attributes(opened.file.get());
-  const auto format = attributes.find(kFormatAttribute);
-  const std::string expected(expected_format);
-  const std::string version1 = expected.substr(0, expected.size() - 1) + "1";
-  if (format != attributes.end() && format->second == AttributeValue(version1)) {
-    opened.checksummed = false;
-    return opened;
-  }
-  if (format == attributes.end() || format->second != AttributeValue(expected))
-    throw std::runtime_error(path + ": not a riskstep " +
-                             (expected == kTaskFileFormat ? "task" : "results") +
-                             " file (root attribute " + kFormatAttribute + " != " + expected + ")");
-  return opened;
+  const auto found = attributes.find(kFormatAttribute);
+  const std::string* text =
+      found == attributes.end() ? nullptr : std::get_if<std::string>(&found->second);
+  const std::string prefix(format);
+  for (int version = 1; version <= kFormatVersion; ++version)
+    if (text && *text == prefix + std::to_string(version)) {
+      opened.version = version;
+      return opened;
+    }
+  throw std::runtime_error(path + ": not a riskstep " +
+                           (prefix == kTaskFileFormat ? "task" : "results") +
+                           " file (root attribute " + kFormatAttribute + " is not " + prefix +
+                           "1.." + std::to_string(kFormatVersion) + ")");
 }
 
 }  // namespace
@@ -247,7 +257,7 @@ TaskFileState read_task_file_state(const std::string& path) {
     const auto ids = task_ids_in(opened.file.get());
     if (ids.size() != 1)
       throw std::runtime_error(path + ": holds " + std::to_string(ids.size()) + " tasks, not 1");
-    state.record = read_task_group(opened.file.get(), ids.front(), opened.checksummed);
+    state.record = read_task_group(opened.file.get(), ids.front(), opened.version);
   } catch (const std::exception& error) {
     state.problem = error.what();
   }
@@ -280,7 +290,7 @@ std::vector<TaskRecord> read_results_file(const std::string& results_path) {
   std::vector<TaskRecord> records;
   for (const auto& id : task_ids_in(opened.file.get())) {
     try {
-      records.push_back(read_task_group(opened.file.get(), id, opened.checksummed));
+      records.push_back(read_task_group(opened.file.get(), id, opened.version));
     } catch (const std::exception& error) {
       throw std::runtime_error(results_path + ": task " + id + ": " + error.what());
     }
@@ -312,7 +322,7 @@ Table read_summary_table(const std::string& results_path) {
   } catch (const std::exception& error) {
     throw std::runtime_error(results_path + ": " + error.what());
   }
-  if (!opened.checksummed) return summary;
+  if (opened.version < 2) return summary;
   const auto attributes = hdf5::read_attributes(ds.get());
   const auto digest = attributes.find(kDigestAttribute);
   if (digest == attributes.end() || digest->second != AttributeValue(table_digest(summary)))

@@ -12,6 +12,11 @@
 
 namespace riskstep {
 
+// The version of the files this riskstep writes (root attribute riskstep_format, e.g.
+// "riskstep-results-3"); files of every earlier version are read too. Version 3: task ids by
+// content (pipeline/core/task_identity.h), so earlier out directories hold other ids.
+constexpr int kFormatVersion = 3;
+
 // Built in memory, then written to a temporary name and renamed (pipeline/store/hdf5_image.h), so
 // `path` is either absent or complete. Every task group carries a checksum (record_digest.h),
 // verified whenever it is read. Throws std::runtime_error naming the file and the reason (e.g.

@@ -12,13 +12,14 @@
 #include "pipeline/engine/sweep.h"
 #include "pipeline/store/record_digest.h"
 #include "pipeline/store/result_store.h"
+#include "test_data.h"
 
 namespace riskstep {
 namespace {
 
 TaskRecord echo_record(int64_t i) {
   TaskRecord record;
-  record.task = make_task("echo", {{"i", i}}, 11);
+  record.task = testing::task_of("echo", {{"i", i}}, 11);
   record.result.columns["values"] = std::vector<double>(static_cast<size_t>(i), 0.5 * i);
   record.result.summary.add("i", std::vector<int64_t>{i});
   record.host = "host" + std::to_string(i);

@@ -13,7 +13,7 @@ namespace riskstep {
 namespace {
 
 Task task_with(const std::string& attention, uint64_t spec_seed = 1) {
-  return make_task("train_stepnet", {{"attention", attention}, {"epochs", int64_t{2}}}, spec_seed);
+  return testing::task_of("train_stepnet", {{"attention", attention}, {"epochs", int64_t{2}}}, spec_seed);
 }
 
 std::string refusal(const std::string& dir, const Task& task) {
@@ -35,7 +35,7 @@ TEST(CheckpointDir, BelongsToOneTask) {
                 "/task.json: setting 'attention': none there, se here): use another checkpoint "
                 "directory or remove it");
   EXPECT_NE(refusal(dir, task_with("none", 2)).find("(another spec seed)"), std::string::npos);
-  const Task other_kind = make_task("echo", task_with("none").params, 1);
+  const Task other_kind = testing::task_of("echo", task_with("none").params, 1);
   EXPECT_NE(refusal(dir, other_kind).find("kind 'train_stepnet' there, 'echo' here"),
             std::string::npos);
 }
@@ -53,8 +53,8 @@ TEST(CheckpointDir, ForeignFilesAreNeverTakenOver) {
 }
 
 TEST(CheckpointDir, FirstDifferenceNamesAMissingSetting) {
-  const Task a = make_task("k", {{"x", int64_t{1}}}, 1);
-  const Task b = make_task("k", {{"x", int64_t{1}}, {"y", true}}, 1);
+  const Task a = testing::task_of("k", {{"x", int64_t{1}}}, 1);
+  const Task b = testing::task_of("k", {{"x", int64_t{1}}, {"y", true}}, 1);
   EXPECT_EQ(first_difference(a, b), "setting 'y': not set there, true here");
   EXPECT_EQ(first_difference(a, a), "");
 }

@@ -6,13 +6,14 @@
 #include <limits>
 
 #include "pipeline/store/record_digest.h"
+#include "test_data.h"
 
 namespace riskstep {
 namespace {
 
 TaskRecord record_with_everything() {
   TaskRecord record;
-  record.task = make_task(
+  record.task = testing::task_of(
       "toy",
       {{"model", std::string("mdn2")}, {"level", 0.01}, {"seed", int64_t{-3}}, {"flag", true}}, 42,
       2, {{"threads", int64_t{4}}, {"device", std::string("cuda:1")}});
@@ -36,7 +37,7 @@ TaskRecord record_with_everything() {
 
 TEST(RecordCodec, RoundTripKeepsEveryStoredField) {
   TaskRecord failed;
-  failed.task = make_task("toy", {{"model", std::string("hs")}}, 7);
+  failed.task = testing::task_of("toy", {{"model", std::string("hs")}}, 7);
   failed.status = "failed";
   failed.error = "No space left on device";
   const std::vector<TaskRecord> records = {record_with_everything(), failed, TaskRecord{}};

@@ -16,9 +16,9 @@ namespace {
 
 TaskRecord sample_record(const std::string& model, double scale) {
   TaskRecord record;
-  record.task = make_task(
+  record.task = testing::task_of(
       "toy", {{"model", model}, {"level", 0.01}, {"seed", int64_t{3}}, {"flag", true}}, 42);
-  record.result.attributes["input_sha256"] = std::string("abc123");
+  record.result.attributes["data_source"] = std::string("abc123");
   record.result.attributes["n_obs"] = int64_t{3};
   record.result.attributes["score"] = 0.5 * scale;
   record.result.columns["dates"] = std::vector<std::string>{"2020-01-01", "2020-01-02", "ü"};
@@ -93,7 +93,7 @@ TEST(ResultStore, TaskFileRoundTripsEveryResultPart) {
 TEST(ResultStore, FailedTaskKeepsItsMessage) {
   const std::string path = testing::scratch_dir() + "/failed.h5";
   TaskRecord record;
-  record.task = make_task("toy", {{"model", std::string("bad")}}, 1);
+  record.task = testing::task_of("toy", {{"model", std::string("bad")}}, 1);
   record.status = "failed";
   record.error = "model 'bad' diverged";
   write_task_file(path, collect_run_metadata("", 1), record);
@@ -157,7 +157,7 @@ TEST(ResultStore, ResultsFileHoldsTasksAndUnionSummary) {
   b.result.summary.add("var_level", std::vector<int64_t>{1})
       .add("note", std::vector<std::string>{"x"});
   TaskRecord failed;
-  failed.task = make_task("toy", {{"model", std::string("bad")}}, 1);
+  failed.task = testing::task_of("toy", {{"model", std::string("bad")}}, 1);
   failed.status = "failed";
   failed.error = "boom";
   const std::string path = dir + "/results.h5";
@@ -190,12 +190,12 @@ TEST(ResultStore, ReadableByH5pyAndH5dump) {
   const std::string script = testing::write_scratch_file("check.py", R"(
 import sys, json, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
-assert f.attrs["riskstep_format"] == "riskstep-results-2"
+assert f.attrs["riskstep_format"] == "riskstep-results-3"
 assert f.attrs["spec_text"] == 'kind = "toy"'
 t = f["tasks"][sys.argv[2]]
 assert t.attrs["kind"] == "toy"
 assert json.loads(t.attrs["parameters"])["params"]["model"] == "hs"
-assert t.attrs["status"] == "ok" and t.attrs["input_sha256"] == "abc123"
+assert t.attrs["status"] == "ok" and t.attrs["data_source"] == "abc123"
 assert list(t["loss"][:]) == [1.5, -2.0, 3.25]
 assert [s.decode() for s in t["dates"][:]] == ["2020-01-01", "2020-01-02", "\u00fc"]
 assert list(t["hits"]["level_0.01"][:]) == [0, 1, 0]

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/core/typed_settings.h"
+#include "test_data.h"
 
 namespace riskstep {
 namespace {
@@ -44,7 +45,7 @@ TEST(Settings, DefaultsComeFromTheStructAndReadOverlaysThem) {
   EXPECT_EQ(read.lr, 1.0);  // an integer for a number setting
   EXPECT_TRUE(read.augment);
   const Task task =
-      make_task("k", {{"attention", std::string("se")}}, 1, 1, {{"threads", int64_t{4}}});
+      testing::task_of("k", {{"attention", std::string("se")}}, 1, 1, {{"threads", int64_t{4}}});
   EXPECT_EQ(example().read(task).threads, 4);
   EXPECT_EQ(example().read(task).attention, "se");
 }
@@ -63,8 +64,22 @@ TEST(Settings, BadValuesAreOneLineWithAHint) {
 TEST(Settings, SplitSeparatesIdentityFromRunSettings) {
   const auto split = example().schema().split(
       {{"epochs", int64_t{3}}, {"threads", int64_t{2}}, {"lr", int64_t{1}}});
-  EXPECT_EQ(split.identity, (Params{{"epochs", int64_t{3}}, {"lr", 1.0}}));
+  // Every identity setting, defaults filled in; run settings as given.
+  EXPECT_EQ(split.identity, (Params{{"epochs", int64_t{3}},
+                                    {"lr", 1.0},
+                                    {"augment", true},
+                                    {"attention", std::string("none")}}));
   EXPECT_EQ(split.run, (Params{{"threads", int64_t{2}}}));
+  // What an id hashes: the settings not at their default.
+  EXPECT_EQ(example().schema().canonical(split.identity, true),
+            (Params{{"epochs", int64_t{3}}, {"lr", 1.0}}));
+}
+
+TEST(Settings, UsedWhenNeedsAnIdentitySelectorDeclaredFirst) {
+  SettingsSchema schema = example().schema();
+  EXPECT_THROW(schema.used_when("nonexistent", {"a"}), std::logic_error);
+  EXPECT_THROW(schema.used_when("threads", {"a"}), std::logic_error);  // a run setting
+  EXPECT_NO_THROW(schema.used_when("attention", {"se"}));              // threads: se only
 }
 
 TEST(Settings, ClosestNameIsATypoOrNothing) {

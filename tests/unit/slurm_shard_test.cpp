@@ -8,13 +8,14 @@
 
 #include "pipeline/engine/shard.h"
 #include "pipeline/engine/stop_signal.h"
+#include "test_data.h"
 
 namespace riskstep {
 namespace {
 
 std::vector<Task> grid(int n) {
   std::vector<Task> tasks;
-  for (int i = 0; i < n; ++i) tasks.push_back(make_task("toy", {{"i", int64_t{i}}}, 7));
+  for (int i = 0; i < n; ++i) tasks.push_back(testing::task_of("toy", {{"i", int64_t{i}}}, 7));
   return tasks;
 }
 
