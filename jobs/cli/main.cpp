@@ -7,6 +7,7 @@
 
 #include "jobs/backtest_var/backtest_command.h"
 #include "jobs/cli/aggregate_command.h"
+#include "jobs/cli/cpu_kernels.h"
 #include "jobs/cli/report_command.h"
 #include "jobs/cli/runtime_libraries.h"
 #include "jobs/cli/slurm_command.h"
@@ -25,6 +26,14 @@ int main(int argc, char** argv) {
   int world_rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   riskstep::stop_when_launcher_dies(launcher);
+  try {
+    riskstep::pin_cpu_kernels(riskstep::requested_cpu_kernels(argc, argv));
+  } catch (const std::invalid_argument& error) {
+    if (world_rank == 0)
+      std::cerr << "riskstep: " << riskstep::printable(error.what()) << std::endl;
+    MPI_Finalize();
+    return 2;
+  }
   riskstep::pin_blas_threads();
   riskstep::record_runtime_libraries();
 
@@ -32,6 +41,13 @@ int main(int argc, char** argv) {
   CLI::App app{"riskstep: distributed VaR backtests and StepNet training"};
   app.set_version_flag("--version", std::string(RISKSTEP_VERSION) + " (" RISKSTEP_GIT_COMMIT ")");
   app.require_subcommand(1);
+  app.fallthrough();                     // --cpu-kernels may follow the command too
+  std::string cpu_kernels = "baseline";  // applied above, before anything computed
+  app.add_option("--cpu-kernels", cpu_kernels,
+                 "CPU kernels: baseline (the same numbers on every x86-64 CPU with AVX2) or "
+                 "native (this CPU's own, may be faster); also RISKSTEP_CPU_KERNELS")
+      ->check(CLI::IsMember({"baseline", "native"}))
+      ->capture_default_str();
   int exit_code = 0;
   riskstep::add_backtest_command(app, registry, exit_code);
   riskstep::add_train_command(app, registry, exit_code);
