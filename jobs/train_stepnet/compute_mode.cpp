@@ -22,6 +22,13 @@ void set_determinism(bool deterministic, torch::Device device) {
   context.setDeterministicAlgorithms(deterministic, /*warn_only=*/true);
 }
 
+void set_cpu_convolutions(const std::string& precision, torch::Device device) {
+  if (!device.is_cpu()) return;
+  const char* isa = std::getenv("ONEDNN_MAX_CPU_ISA");  // what oneDNN itself reads
+  const bool capped_to_avx2 = isa != nullptr && std::string(isa) == "AVX2";
+  at::globalContext().setUserEnabledMkldnn(!(precision == "bf16" && capped_to_avx2));
+}
+
 namespace {
 void set_autocast(bool cuda, bool enabled) {
 #ifdef RISKSTEP_AUTOCAST_BY_DEVICE_TYPE

@@ -11,6 +11,12 @@ namespace riskstep {
 // nondeterministic kernels. CPU kernels here are deterministic either way.
 void set_determinism(bool deterministic, torch::Device device);
 
+// Which convolutions a CPU training runs: oneDNN's, except for bf16 while oneDNN is capped to AVX2
+// (the baseline CPU kernels of jobs/cli/cpu_kernels.h, so that every AVX2 CPU gives the same
+// numbers): oneDNN's bf16 kernels need AVX-512, so ATen's own run (about 20x slower; bf16 is for
+// GPUs, on CPUs it is a check of the path). Process-wide, like set_determinism; GPUs: nothing.
+void set_cpu_convolutions(const std::string& precision, torch::Device device);
+
 // Autocast to bfloat16 for the forward pass while alive when `precision` is "bf16" (convolutions
 // and linear layers in bf16; BatchNorm's running statistics and the weights stay float32).
 class PrecisionScope {

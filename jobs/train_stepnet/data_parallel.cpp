@@ -38,9 +38,12 @@ std::vector<std::vector<size_t>> plan_buckets(const std::vector<size_t>& paramet
 }
 
 namespace {
+// Any memory format (bf16 runs keep convolution weights channels-last): the values travel in
+// logical order through a contiguous copy when the tensor is not contiguous itself.
 void broadcast_tensor(torch::Tensor tensor, Communicator& communicator, int root) {
-  if (!tensor.is_contiguous()) throw std::invalid_argument("broadcast: tensor must be contiguous");
-  communicator.broadcast(tensor.data_ptr(), size_t(tensor.numel()), element_type_of(tensor), root);
+  torch::Tensor dense = tensor.contiguous();
+  communicator.broadcast(dense.data_ptr(), size_t(dense.numel()), element_type_of(dense), root);
+  if (!dense.is_same(tensor)) tensor.copy_(dense);
 }
 }  // namespace
 
@@ -137,10 +140,11 @@ void GradientReducer::synchronize() {
       torch::Tensor& parameter = parameters_[bucket.members[m]];
       const auto summed =
           bucket.flat.narrow(0, bucket.offsets[m], parameter.numel()).view(parameter.sizes());
-      if (parameter.mutable_grad().defined())
-        parameter.mutable_grad().copy_(summed);
-      else
-        parameter.mutable_grad() = summed.clone();
+      // .grad keeps the parameter's memory format (channels-last in bf16 runs): the optimiser
+      // then steps both alike.
+      if (!parameter.mutable_grad().defined())
+        parameter.mutable_grad() = torch::empty_like(parameter);
+      parameter.mutable_grad().copy_(summed);
     }
     bucket.ready = 0;
   }

@@ -495,6 +495,7 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
   const torch::Device device = resolve_device(s, control);
   const c10::DeviceGuard on_device(device);  // this thread's current device, for what is implicit
   set_determinism(s.deterministic, device);
+  set_cpu_convolutions(s.precision, device);
   Trainer t(s, seed, device, group);
   TrainingRun run;
   TrainingProgress progress = start_or_resume(t, control, log);
