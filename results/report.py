@@ -9,10 +9,8 @@ or train --out). The page has no external resources (inline CSS, figures as base
 tables' CSV as data: links) and holds:
   * what was run: the spec text, riskstep version and git commit, host, ranks, created time,
     library versions and Slurm ids (root attributes), task counts per kind, failed tasks;
-  * the study tables: exactly `riskstep aggregate RESULTS --csv` (one job kind per table; a file of
-    several kinds is read from riskstep's Markdown tables instead, since --csv takes one kind at a
-    time). When riskstep is missing or fails, a table built from /summary with pandas in the same
-    way stands in, and the page says so and why;
+  * the study tables: exactly `riskstep aggregate RESULTS --format json` (one table per job kind;
+    riskstep is their one source: when it is missing or fails, the page says why and shows none);
   * the figures: per index and period the VaR chart, hits across seeds and the predicted mixture
     (plot_var.py, at --level) for backtest_var; the NSI figure (plot_nsi.py) for train_stepnet.
 
@@ -20,8 +18,8 @@ The riskstep binary: --riskstep PATH, else `riskstep` on PATH, else ../build/job
 this script. `riskstep report DIR` is meant to run
   /usr/bin/python3 <results dir>/report.py DIR --out DIR/report.html --riskstep <its binary>
 The HTML is written to FILE.tmp.<host>.<pid> and renamed (riskstep's convention); the last line
-printed on stdout is FILE. A sweep directory holding report.html is refused by `riskstep sweep`
-until pipeline/store/output_path.cpp counts report.html among riskstep's own entries. Exit status 2 for bad input (no results file, unreadable HDF5), 0 otherwise.
+printed on stdout is FILE. Exit status 2 for bad input (no results file, unreadable HDF5), 0
+otherwise.
 """
 import argparse
 import base64
@@ -122,11 +120,12 @@ def find_riskstep(given):
     return built if os.access(built, os.X_OK) else None
 
 
-def start_aggregate(riskstep, results, csv):
-    """Starts `riskstep aggregate RESULTS [--csv]`; returns (process, command) or (None, reason)."""
+def start_aggregate(riskstep, results):
+    """Starts `riskstep aggregate RESULTS --format json`; returns (process, command) or
+    (None, reason)."""
     if not riskstep:
         return None, "no riskstep binary (give --riskstep PATH)"
-    command = [riskstep, "aggregate", results] + (["--csv"] if csv else [])
+    command = [riskstep, "aggregate", results, "--format", "json"]
     env = dict(os.environ)
     env["GLIBC_TUNABLES"] = ":".join(filter(None, [env.get("GLIBC_TUNABLES"), MALLOC_TUNABLES]))
     try:
@@ -150,79 +149,17 @@ def finish_aggregate(process):
     return out, err.strip()
 
 
-def parse_markdown_tables(output):
-    """riskstep's Markdown: one table, or '## kind' followed by a table per kind."""
-    tables, kind, rows = [], None, []
-
-    def flush():
-        if rows:
-            header, body = rows[0], rows[2:]
-            tables.append((kind, pd.DataFrame(body, columns=header)))
-
-    for line in output.splitlines():
-        line = line.strip()
-        if line.startswith("## "):
-            flush()
-            kind, rows = line[3:].strip(), []
-        elif line.startswith("|") and line.endswith("|"):
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line[1:-1])]
-            rows.append(cells)
-        elif not line:
-            continue
-    flush()
+def study_tables(output):
+    """riskstep's JSON tables (pipeline/tables/table_format.h) as (kind, DataFrame, CSV text)."""
+    tables = []
+    for table in json.loads(output)["tables"]:
+        names = [column["name"] for column in table["columns"]]
+        frame = pd.DataFrame(table["rows"], columns=names)
+        for column in table["columns"]:
+            if column["type"] == "number":
+                frame[column["name"]] = frame[column["name"]].astype(float)
+        tables.append((table["name"], frame, frame.to_csv(index=False)))
     return tables
-
-
-def typed(frame):
-    """Numbers from text cells where a whole column parses (CSV and Markdown come as text)."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if column == "level":
-            continue  # kept as written: 0.05, not 0.05000000000000000277
-        converted = pd.to_numeric(frame[column], errors="coerce")
-        if converted.notna().sum() == frame[column].map(lambda v: str(v).lower() != "nan").sum():
-            frame[column] = converted
-    return frame
-
-
-# ------------------------------------------------------------------------ fallback study tables
-
-def fallback_table(kind, summary):
-    """The study table of one kind built from /summary like riskstep's (var_table.cpp and
-    train_stepnet's table), used only when riskstep aggregate is not available."""
-    rows = summary[summary["kind"] == kind]
-    if kind == "backtest_var" and {"index", "period", "model", "level", "hits"} <= set(rows.columns):
-        keys = ["index", "period", "model", "level"]
-        grouped = rows.groupby(keys, sort=False)
-        if grouped.ngroups == len(rows):
-            table = rows[keys + [c for c in ("hits", "hit_rate", "lr_uc", "p_uc", "lr_ind", "p_ind",
-                                             "lr_cc", "p_cc") if c in rows]].copy()
-            for name, source in (("kupiec_5pct", "pass_uc"), ("cc_5pct", "pass_cc")):
-                if source in rows:
-                    table[name] = np.where(rows[source] > 0, "pass", "FAIL")
-            for name in ("traffic_light", "volatility_correlation"):
-                if name in rows:
-                    table[name] = rows[name]
-            return table.reset_index(drop=True)
-        table = grouped.agg(runs=("hits", "size"), hits_mean=("hits", "mean"),
-                            hits_sd=("hits", "std"), hits_min=("hits", "min"),
-                            hits_max=("hits", "max"), hit_rate=("hit_rate", "mean"),
-                            kupiec_pass_rate=("pass_uc", lambda v: float(np.mean(v > 0))),
-                            cc_pass_rate=("pass_cc", lambda v: float(np.mean(v > 0))),
-                            lr_uc_mean=("lr_uc", "mean"),
-                            volatility_correlation=("volatility_correlation", "mean"))
-        return table.reset_index()
-    if kind == "train_stepnet" and {"attention", "final_test_accuracy"} <= set(rows.columns):
-        keys = [k for k in ("dataset", "depth", "attention") if k in rows]
-        table = rows.groupby(keys, sort=False).agg(
-            runs=("final_test_accuracy", "size"), parameter_count=("parameter_count", "first"),
-            accuracy_mean=("final_test_accuracy", "mean"),
-            accuracy_sd=("final_test_accuracy", "std"),
-            accuracy_min=("final_test_accuracy", "min"),
-            accuracy_max=("final_test_accuracy", "max"), nsi_mean=("nsi_mean", "mean"),
-            images_per_second=("images_per_second", "mean"))
-        return table.reset_index()
-    return rows.groupby("kind", sort=False).size().rename("tasks").reset_index()
 
 
 # -------------------------------------------------------------------------------- formatting
@@ -526,7 +463,7 @@ def failed_section(tasks):
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
-def study_tables_section(tables, command, source_note, fallback=False):
+def study_tables_section(tables, command, source_note):
     out = ['<h2 id="tables">Study tables</h2>']
     if command:
         out.append(f'<p class="sub">From <code>{html.escape(command)}</code>.</p>')
@@ -535,13 +472,12 @@ def study_tables_section(tables, command, source_note, fallback=False):
     for kind, frame, csv_text in tables:
         out.append(f"<h3>{html.escape(kind)}</h3>" if kind else "")
         csv_name = f"{kind or 'study'}_table.csv"
-        download = f"<p>CSV as printed: {data_link(csv_name, csv_text)}</p>" if csv_text else ""
-        shown = typed(frame)
+        download = f"<p>CSV: {data_link(csv_name, csv_text)}</p>" if csv_text else ""
+        shown = frame
         if "level" in shown.columns and shown["level"].nunique() > 1 and len(shown) > 12:
             # One table per VaR level (riskstep's rows and columns, in its order).
-            origin = "the fallback's" if fallback else "riskstep's"
-            out.append(f'<p class="sub">Split by <code>level</code> for reading; rows, columns and '
-                       f"order are {origin}.</p>")
+            out.append('<p class="sub">Split by <code>level</code> for reading; rows, columns and '
+                       "order are riskstep's.</p>")
             for level in pd.unique(shown["level"]):
                 part = shown[shown["level"] == level]
                 conf = plot_var.confidence(float(level))
@@ -622,9 +558,8 @@ def build(args):
     except OSError as error:
         raise ValueError(f"{results}: not a readable HDF5 file ({error})")
     kinds = list(pd.unique(summary["kind"])) if "kind" in summary else []
-    several = len(kinds) > 1
     riskstep = find_riskstep(args.riskstep)
-    process, command = start_aggregate(riskstep, results, csv=not several)
+    process, command = start_aggregate(riskstep, results)
     command_text = " ".join(command) if isinstance(command, list) else ""
 
     body_figures = []
@@ -639,32 +574,19 @@ def build(args):
             body_figures.append(('<h2 id="figures">Figures</h2>' if not body_figures else "")
                                 + nsi_section(results, workdir))
 
-        tables, note, fallback = [], "", False
+        tables, note = [], ""
         if process is not None:
             output, detail = finish_aggregate(process)
         else:
             output, detail = None, command
         if output is not None and output.strip():
-            if several:
-                for kind, frame in parse_markdown_tables(output):
-                    tables.append((kind, frame, ""))
-                note = ('<p class="note">These results hold several job kinds '
-                        f"({html.escape(', '.join(kinds))}); <code>riskstep aggregate --csv</code> "
-                        "takes one at a time, so the tables are riskstep's Markdown tables "
-                        "(numbers as riskstep rounds them).</p>")
-            else:
-                frame = pd.read_csv(io.StringIO(output), dtype=str, keep_default_na=False)
-                tables.append((kinds[0] if kinds else "", frame, output))
+            tables = study_tables(output)
         elif not summary.empty:
             reason = detail if output is None else "riskstep aggregate printed nothing"
-            log(f"falling back to /summary: {reason}")
-            note = ('<p class="error"><b>Not riskstep\'s own table:</b> '
-                    f"{html.escape(str(reason))}. The tables below are built from "
-                    "<code>/summary</code> with pandas the way riskstep aggregates it.</p>")
-            command_text, fallback = "", True
-            for kind in kinds:
-                frame = fallback_table(kind, summary)
-                tables.append((kind, frame.astype(object), frame.to_csv(index=False)))
+            log(f"no study tables: {reason}")
+            note = ('<p class="error"><b>No study table:</b> '
+                    f"{html.escape(str(reason))}.</p>")
+            command_text = ""
         else:
             note = ('<p class="note">No finished task has a summary row: there is no study '
                     "table.</p>")
@@ -691,7 +613,7 @@ def build(args):
             '<nav class="toc">' + "".join(toc) + "</nav>",
             '<h2 id="run">What was run</h2>', header_section(results, attrs, tasks),
             failed_section(tasks),
-            study_tables_section(tables, command_text, note, fallback),
+            study_tables_section(tables, command_text, note),
             flags_note(summary),
         ] + body_figures + [
             f"<footer>results/report.py {html.escape(' '.join(sys.argv[1:]))} \u2014 "

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "jobs/cli/study_table.h"
+#include "pipeline/store/out_layout.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/summary_table.h"
@@ -15,13 +16,14 @@ namespace {
 struct AggregateOptions {
   std::vector<std::string> inputs;
   std::vector<std::string> group_by;
-  bool csv = false;
+  std::string format = "markdown";
+  bool csv = false;  // --format csv
 };
 
 // The results file of an input (a sweep directory means its results.h5); throws when absent.
 std::string results_path(const std::string& input) {
   const bool directory = std::filesystem::is_directory(input);
-  const std::string path = directory ? input + "/results.h5" : input;
+  const std::string path = directory ? out_layout::results_file(input) : input;
   if (!std::filesystem::exists(path))
     throw std::invalid_argument(path + ": no such results file" +
                                 (directory ? " (has the sweep finished?)" : ""));
@@ -70,8 +72,12 @@ int run_aggregate(const AggregateOptions& options, const JobRegistry& registry) 
       std::cerr << "riskstep aggregate: no finished tasks in the given results\n";
       return 1;
     }
+    const std::string format = options.csv ? "csv" : options.format;
+    const TableFormat table_format = format == "json"  ? TableFormat::json
+                                     : format == "csv" ? TableFormat::csv
+                                                       : TableFormat::markdown;
     print_study_tables(std::cout, registry, summary,
-                       StudyTableOptions{options.csv, options.group_by});
+                       StudyTableOptions{table_format, options.group_by});
   } catch (const std::exception& error) {
     std::cerr << "riskstep aggregate: " << printable(error.what()) << "\n";
     return 2;
@@ -90,10 +96,16 @@ void add_aggregate_command(CLI::App& app, const JobRegistry& registry, int& exit
       "  riskstep aggregate out/herrig2023            (a sweep directory: reads results.h5)\n"
       "  riskstep aggregate gspc.h5 ftse.h5 --csv > table.csv\n"
       "  riskstep aggregate out/herrig2023 --by model,level\n"
+      "  riskstep aggregate out/herrig2023 --format json   (every kind's table, for programs)\n"
       "  riskstep aggregate out/stepnet_fmnist          (StepNet: accuracy and NSI per attention)");
   command->add_option("inputs", options->inputs, "Results files or sweep directories")->required();
   command->add_option("--by", options->group_by, "Group by these summary columns")->delimiter(',');
-  command->add_flag("--csv", options->csv, "CSV instead of Markdown");
+  command->add_option("--format", options->format,
+                      "markdown (for people), csv (one job kind, full precision) or json (every "
+                      "kind, full precision, NaN as null)")
+      ->check(CLI::IsMember({"markdown", "csv", "json"}))
+      ->capture_default_str();
+  command->add_flag("--csv", options->csv, "Same as --format csv");
   command->callback(
       [options, &registry, &exit_code] { exit_code = run_aggregate(*options, registry); });
 }

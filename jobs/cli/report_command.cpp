@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "pipeline/store/out_layout.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/store/output_path.h"
 
@@ -54,7 +55,7 @@ bool is_riskstep_report(const std::string& path) {
 }
 
 std::string default_out(const std::string& input) {
-  if (fs::is_directory(input)) return (fs::path(input) / "report.html").string();
+  if (fs::is_directory(input)) return out_layout::report_file(input);
   return (fs::path(input).parent_path() / (fs::path(input).stem().string() + "_report.html"))
       .string();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "pipeline/store/out_layout.h"
 #include "pipeline/cluster/slurm_client.h"
 #include "pipeline/cluster/slurm_script.h"
 #include "pipeline/cluster/slurm_values.h"
@@ -114,7 +115,7 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
     std::cerr << "riskstep slurm submit: " << printable(e.what()) << "\n";
     return 2;
   }
-  const fs::path log_dir = fs::path(r.out_dir) / "slurm";
+  const fs::path log_dir = out_layout::slurm_dir(r.out_dir);
   const std::string log_pattern = literal_for_filename_pattern(log_dir.string()) +
                                   (r.array_shards > 0 ? "/%x-%A_%a.out" : "/%x-%j.out");
   const fs::path script_file = log_dir / (r.job_name + ".sbatch");

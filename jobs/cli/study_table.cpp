@@ -22,17 +22,22 @@ void print_study_tables(std::ostream& out, const JobRegistry& registry, const Ta
   const auto& kinds = std::get<std::vector<std::string>>(summary.column("kind"));
   const auto order =  // the distinct kinds, in order of first appearance
       std::get<std::vector<std::string>>(aggregate_table(summary, {"kind"}, {}).column("kind"));
-  if (options.csv && order.size() > 1) {
+  if (options.format == TableFormat::csv && order.size() > 1) {
     std::string names;
     for (const auto& kind : order) names += (names.empty() ? "" : ", ") + kind;
-    throw std::invalid_argument("--csv prints one job kind at a time; these results hold " + names);
+    throw std::invalid_argument("--csv prints one job kind at a time; these results hold " +
+                                names + " (--format json prints them all)");
   }
+  std::vector<std::pair<std::string, Table>> tables;
   for (const auto& kind : order) {
     std::vector<size_t> rows;
     for (size_t row = 0; row < kinds.size(); ++row)
       if (kinds[row] == kind) rows.push_back(row);
-    const Table table = study_table(registry, kind, summary.rows_at(rows), options.group_by);
-    if (options.csv) {
+    tables.emplace_back(kind, study_table(registry, kind, summary.rows_at(rows), options.group_by));
+  }
+  if (options.format == TableFormat::json) return write_json(out, tables);
+  for (const auto& [kind, table] : tables) {
+    if (options.format == TableFormat::csv) {
       write_csv(out, table);
       continue;
     }

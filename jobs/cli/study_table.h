@@ -9,8 +9,10 @@
 
 namespace riskstep {
 
+enum class TableFormat { markdown, csv, json };
+
 struct StudyTableOptions {
-  bool csv = false;
+  TableFormat format = TableFormat::markdown;
   std::vector<std::string> group_by;  // empty: the kind's own grouping
 };
 
@@ -18,8 +20,9 @@ struct StudyTableOptions {
 Table study_table(const JobRegistry& registry, const std::string& kind, const Table& summary,
                   const std::vector<std::string>& group_by);
 
-// One table per kind, in order of first appearance, headed by the kind when there are several.
-// CSV takes one kind only (throws std::invalid_argument naming the kinds found).
+// One table per kind, in order of first appearance: Markdown headed by the kind when there are
+// several, JSON named by it (pipeline/tables/table_format.h); CSV takes one kind only (throws
+// std::invalid_argument naming the kinds found).
 void print_study_tables(std::ostream& out, const JobRegistry& registry, const Table& summary,
                         const StudyTableOptions& options);
 

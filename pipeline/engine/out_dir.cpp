@@ -1,3 +1,4 @@
+#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/out_dir.h"
 
 #include <signal.h>
@@ -58,13 +59,13 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                              const std::vector<Task>& tasks, bool force, bool alone) {
   const fs::path root(dir);
   std::error_code error;
-  fs::create_directories(root / "tasks", error);
+  fs::create_directories(out_layout::tasks_dir(dir), error);
   if (error)
     throw std::runtime_error(dir + ": cannot create the output directory: " + error.message());
-  check_results_file_path((root / "results.h5").string(), false);
+  check_results_file_path(out_layout::results_file(dir), false);
 
   const std::string fingerprint = sweep_fingerprint(tasks);
-  const fs::path manifest = root / "sweep.json";
+  const fs::path manifest = out_layout::sweep_manifest(dir);
   if (fs::exists(manifest)) {
     std::string previous;
     size_t previous_tasks = 0;
@@ -87,11 +88,11 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                                "another --out (riskstep aggregate and report still read this one)");
     if (previous != fingerprint && !force)
       throw std::runtime_error(dir + " holds a different sweep (" + std::to_string(previous_tasks) +
-                               " tasks, see " + (root / "spec.toml").string() +
+                               " tasks, see " + out_layout::spec_file(dir) +
                                "; this spec gives " + std::to_string(tasks.size()) +
                                " tasks): use --force to run into it anyway, or another --out");
   }
-  write_file_atomically((root / "spec.toml").string(), spec.text);
+  write_file_atomically(out_layout::spec_file(dir), spec.text);
   nlohmann::json json = {{"format", kFormatVersion},
                          {"fingerprint", fingerprint},
                          {"tasks", tasks.size()},
@@ -100,7 +101,7 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                          {"overrides", spec.overrides}};
   write_file_atomically(manifest.string(), json.dump(2) + "\n");
 
-  remove_dead_temporaries(root / "tasks", alone);
+  remove_dead_temporaries(out_layout::tasks_dir(dir), alone);
   remove_dead_temporaries(root, alone);
 }
 
@@ -110,7 +111,7 @@ std::vector<std::optional<TaskRecord>> scan_task_files(const std::string& dir,
   std::vector<std::optional<TaskRecord>> records;
   records.reserve(tasks.size());
   for (const auto& task : tasks) {
-    TaskFileState state = read_task_file_state(task_file_path(dir, task.id));
+    TaskFileState state = read_task_file_state(out_layout::task_file(dir, task.id));
     auto& record = state.record;
     if (record && (record->task.id != task.id || record->task.seed != task.seed ||
                    record->task.kind != task.kind)) {

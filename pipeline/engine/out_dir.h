@@ -1,7 +1,5 @@
 #pragma once
-// The output directory of a sweep: DIR/spec.toml (the spec as given), DIR/sweep.json (what the
-// spec expanded to, to recognise a different sweep), DIR/riskstep.lock (engine/out_dir_lock.h),
-// DIR/tasks/<id>.h5, DIR/checkpoints/<id>/, DIR/results.h5.
+// Preparing and reading the output directory of a sweep (its layout: pipeline/store/out_layout.h).
 #include <optional>
 #include <string>
 #include <vector>

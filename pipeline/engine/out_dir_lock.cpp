@@ -1,3 +1,4 @@
+#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/out_dir_lock.h"
 
 #include <fcntl.h>
@@ -60,7 +61,7 @@ bool try_lock(int fd, short type, bool wait) {
 }  // namespace
 
 std::string lock_file_path(const std::string& dir) {
-  return dir + "/riskstep.lock";
+  return out_layout::lock_file(dir);
 }
 
 OutDirLock::OutDirLock(const std::string& dir, Mode mode, bool wait) {

@@ -1,3 +1,4 @@
+#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/sweep.h"
 
 #include <malloc.h>
@@ -142,7 +143,7 @@ struct LeftOver {
 bool store_record(const std::string& dir, const RunMetadata& metadata, const TaskRecord& record) {
   CriticalWrite critical;
   try {
-    write_task_file(task_file_path(dir, record.task.id), metadata, record);
+    write_task_file(out_layout::task_file(dir, record.task.id), metadata, record);
     return true;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "riskstep sweep: task %s: not stored: %s\n", record.task.id.c_str(),
@@ -159,7 +160,7 @@ TaskContext unit_context(const std::string& dir, const Task& first, const FarmSl
   context.group = group;
   context.device = devices.run_device;
   context.gpu = devices.gpu;
-  context.checkpoint_dir = (std::filesystem::path(dir) / "checkpoints" / first.id).string();
+  context.checkpoint_dir = out_layout::checkpoint_dir(dir, first.id);
   context.resume = true;
   context.log = [id = first.id](const std::string& line) {
     std::fprintf(stderr, "task %s: %s\n", id.c_str(), line.c_str());
@@ -296,9 +297,9 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
                     std::ostream& out, std::ostream& err) {
   const Tally tally_now = tally(plan, disk);
   int status = 0;
-  std::string written = (std::filesystem::path(plan.out_dir) / "results.h5").string();
+  std::string written = out_layout::results_file(plan.out_dir);
   if (!options.shard.empty()) {
-    written = (std::filesystem::path(plan.out_dir) / "tasks").string() +
+    written = out_layout::tasks_dir(plan.out_dir) +
               " (merge the shards with --merge-only)";
   } else {
     try {
@@ -336,10 +337,6 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
 }
 
 }  // namespace
-
-std::string task_file_path(const std::string& out_dir, const std::string& task_id) {
-  return (std::filesystem::path(out_dir) / "tasks" / (task_id + ".h5")).string();
-}
 
 int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
               std::ostream& out, std::ostream& err) {

@@ -38,6 +38,5 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
               std::ostream& out, std::ostream& err);
 
 // DIR/tasks/<id>.h5
-std::string task_file_path(const std::string& out_dir, const std::string& task_id);
 
 }  // namespace riskstep

@@ -1,3 +1,4 @@
+#include "pipeline/store/out_layout.h"
 #include "pipeline/store/output_path.h"
 
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <stdexcept>
 
 #include "pipeline/core/printable.h"
@@ -46,13 +46,9 @@ void check_writable_parent(const std::string& path) {
 
 // What riskstep puts into a sweep directory (engine/out_dir.h, `riskstep slurm submit`'s slurm/).
 bool only_riskstep_entries(const std::string& dir) {
-  static const std::set<std::string> ours = {"sweep.json",  "spec.toml",  "riskstep.lock", "tasks",
-                                             "checkpoints", "results.h5", "slurm"};
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!ours.count(name) && name.find(".tmp.") == std::string::npos) return false;
-  }
+  for (const auto& entry : fs::directory_iterator(dir, error))
+    if (!out_layout::is_own_entry(entry.path().filename().string())) return false;
   return !error;
 }
 

@@ -2,10 +2,8 @@
 // Where riskstep may write. It never replaces what it did not write: an existing file must be a
 // riskstep file (an HDF5 file with the root attribute riskstep_format), unless `force`; a
 // directory, device, pipe or socket is refused always. A sweep's output directory must be absent,
-// empty or one riskstep made (it holds only what riskstep writes there: sweep.json, spec.toml,
-// tasks/, checkpoints/, results.h5, slurm/, its lock and temporaries). Violations throw
-// std::invalid_argument with
-// one line naming the path, before any work starts.
+// empty or one riskstep made (it holds only what riskstep writes there: out_layout.h).
+// Violations throw std::invalid_argument with one line naming the path, before any work starts.
 #include <string>
 
 namespace riskstep {

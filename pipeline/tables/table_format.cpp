@@ -1,5 +1,8 @@
 #include "pipeline/tables/table_format.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -51,6 +54,37 @@ void write_csv(std::ostream& out, const Table& table) {
       out << (i ? "," : "") << csv_quote(format_cell(table.columns[i], row, "%.17g"));
     out << "\n";
   }
+}
+
+void write_json(std::ostream& out, const std::vector<std::pair<std::string, Table>>& tables) {
+  nlohmann::json document = {{"tables", nlohmann::json::array()}};
+  for (const auto& [name, table] : tables) {
+    nlohmann::json columns = nlohmann::json::array();
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t i = 0; i < table.names.size(); ++i) {
+      const Column& column = table.columns[i];
+      const char* type = std::holds_alternative<std::vector<std::string>>(column) ? "string"
+                         : std::holds_alternative<std::vector<int64_t>>(column)   ? "integer"
+                                                                                  : "number";
+      columns.push_back({{"name", table.names[i]}, {"type", type}});
+    }
+    for (size_t row = 0; row < table.rows(); ++row) {
+      nlohmann::json cells = nlohmann::json::array();
+      for (const auto& column : table.columns)
+        std::visit(
+            [&](const auto& values) {
+              using V = std::decay_t<decltype(values[row])>;
+              if constexpr (std::is_same_v<V, double>)
+                cells.push_back(std::isfinite(values[row]) ? nlohmann::json(values[row]) : nullptr);
+              else
+                cells.push_back(values[row]);
+            },
+            column);
+      rows.push_back(std::move(cells));
+    }
+    document["tables"].push_back({{"name", name}, {"columns", columns}, {"rows", rows}});
+  }
+  out << document.dump(1) << "\n";
 }
 
 }  // namespace riskstep

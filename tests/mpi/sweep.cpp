@@ -1,5 +1,6 @@
 // Whole sweeps with the "echo" job (jobs/echo): rank-count independence, failures and
 // --retry-failed, resume, refusing a different sweep, groups of ranks, bad input, run settings.
+#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/sweep.h"
 
 #include <gtest/gtest.h>
@@ -193,10 +194,10 @@ TEST(sweep, ResumeRecomputesOnlyMissingOrBrokenTaskFiles) {
   if (world_rank() == 0) {
     const auto records = read_results_file(out + "/results.h5");
     broken = {records[1].task.id, records[5].task.id, records[7].task.id};
-    fs::remove(task_file_path(out, broken[0]));
-    fs::resize_file(task_file_path(out, broken[1]), 300);  // a partial file
-    std::ofstream(task_file_path(out, broken[2])) << "garbage";
-    std::ofstream(task_file_path(out, "0000000000000000") + ".tmp.12345") << "left by a kill";
+    fs::remove(out_layout::task_file(out, broken[0]));
+    fs::resize_file(out_layout::task_file(out, broken[1]), 300);  // a partial file
+    std::ofstream(out_layout::task_file(out, broken[2])) << "garbage";
+    std::ofstream(out_layout::task_file(out, "0000000000000000") + ".tmp.12345") << "left by a kill";
   }
   MPI_Barrier(MPI_COMM_WORLD);
   const Outcome resumed = sweep(MPI_COMM_WORLD, spec, out, {"log_file=" + log});
@@ -207,7 +208,7 @@ TEST(sweep, ResumeRecomputesOnlyMissingOrBrokenTaskFiles) {
   ASSERT_EQ(lines.size(), 15u);
   EXPECT_EQ(std::set<std::string>(lines.begin() + 12, lines.end()),
             std::set<std::string>(broken.begin(), broken.end()));
-  EXPECT_FALSE(fs::exists(task_file_path(out, "0000000000000000") + ".tmp.12345"));
+  EXPECT_FALSE(fs::exists(out_layout::task_file(out, "0000000000000000") + ".tmp.12345"));
   EXPECT_EQ(read_results_file(out + "/results.h5").size(), 12u);
 }
 

@@ -96,13 +96,20 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
   std::ostringstream csv;
   EXPECT_THROW(
       try {
-        print_study_tables(csv, make_job_registry(), mixed, {true, {}});
+        print_study_tables(csv, make_job_registry(), mixed, {TableFormat::csv, {}});
       } catch (const std::invalid_argument& e) {
         EXPECT_STREQ(e.what(),
-                     "--csv prints one job kind at a time; these results hold train_stepnet, toy");
+                     "--csv prints one job kind at a time; these results hold train_stepnet, toy "
+                     "(--format json prints them all)");
         throw;
       },
       std::invalid_argument);
+  // JSON holds every kind's table, named, with typed columns and NaN as null.
+  std::ostringstream json;
+  print_study_tables(json, make_job_registry(), mixed, {TableFormat::json, {}});
+  EXPECT_NE(json.str().find("\"name\": \"train_stepnet\""), std::string::npos) << json.str();
+  EXPECT_NE(json.str().find("\"name\": \"toy\""), std::string::npos) << json.str();
+  EXPECT_NE(json.str().find("\"type\": \"integer\""), std::string::npos) << json.str();
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+#pragma once
+// Everything riskstep writes into an out directory DIR, in one place (docs/hdf5-layout.md):
+//   DIR/spec.toml          the spec as given
+//   DIR/sweep.json         what it expanded to (format, fingerprint of the tasks), to recognise
+//                          a different sweep
+//   DIR/riskstep.lock      the lock of the run using DIR (pipeline/engine/out_dir_lock.h)
+//   DIR/tasks/<id>.h5      one file per finished task
+//   DIR/checkpoints/<id>/  resumable state of long tasks
+//   DIR/results.h5         the merged results
+//   DIR/report.html        `riskstep report DIR`
+//   DIR/slurm/             `riskstep slurm submit`: scripts, logs, copied inputs
+// and temporaries NAME.tmp.<host>.<pid> of writers (renamed into place when complete).
+#include <string>
+
+namespace riskstep::out_layout {
+
+std::string spec_file(const std::string& dir);
+std::string sweep_manifest(const std::string& dir);
+std::string lock_file(const std::string& dir);
+std::string tasks_dir(const std::string& dir);
+std::string task_file(const std::string& dir, const std::string& task_id);
+std::string checkpoint_dir(const std::string& dir, const std::string& task_id);
+std::string results_file(const std::string& dir);
+std::string report_file(const std::string& dir);
+std::string slurm_dir(const std::string& dir);
+
+// True for a name (no directory part) riskstep puts directly into DIR: one of the entries above,
+// or a temporary of one.
+bool is_own_entry(const std::string& name);
+
+}  // namespace riskstep::out_layout
