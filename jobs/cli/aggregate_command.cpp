@@ -5,8 +5,8 @@
 #include <set>
 
 #include "jobs/cli/study_table.h"
-#include "pipeline/store/out_layout.h"
 #include "pipeline/core/printable.h"
+#include "pipeline/store/out_layout.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/summary_table.h"
 
@@ -100,9 +100,10 @@ void add_aggregate_command(CLI::App& app, const JobRegistry& registry, int& exit
       "  riskstep aggregate out/stepnet_fmnist          (StepNet: accuracy and NSI per attention)");
   command->add_option("inputs", options->inputs, "Results files or sweep directories")->required();
   command->add_option("--by", options->group_by, "Group by these summary columns")->delimiter(',');
-  command->add_option("--format", options->format,
-                      "markdown (for people), csv (one job kind, full precision) or json (every "
-                      "kind, full precision, NaN as null)")
+  command
+      ->add_option("--format", options->format,
+                   "markdown (for people), csv (one job kind, full precision) or json (every "
+                   "kind, full precision, NaN as null)")
       ->check(CLI::IsMember({"markdown", "csv", "json"}))
       ->capture_default_str();
   command->add_flag("--csv", options->csv, "Same as --format csv");

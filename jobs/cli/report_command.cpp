@@ -10,8 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "pipeline/store/out_layout.h"
 #include "pipeline/core/printable.h"
+#include "pipeline/core/resource_dir.h"
+#include "pipeline/store/out_layout.h"
 #include "pipeline/store/output_path.h"
 
 namespace riskstep {
@@ -28,21 +29,9 @@ struct ReportOptions {
   bool force = false;
 };
 
-// results/ holding report.py: $RISKSTEP_RESULTS_SCRIPTS, else <prefix>/share/riskstep/results
-// beside the binary, else results/ of the source tree this binary was built from.
 std::string find_report_script() {
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("RISKSTEP_RESULTS_SCRIPTS")) candidates.emplace_back(env);
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error) candidates.push_back(exe.parent_path().parent_path() / "share/riskstep/results");
-  // This file sits in jobs/cli/ of the source tree.
-  candidates.push_back(fs::path(__FILE__).parent_path().parent_path().parent_path() / "results");
-  for (const auto& dir : candidates)
-    if (fs::is_regular_file(dir / "report.py")) return (dir / "report.py").string();
-  throw std::invalid_argument(
-      "results/report.py not found; set RISKSTEP_RESULTS_SCRIPTS to "
-      "riskstep's results/ directory");
+  return find_resource_dir({"results", "RISKSTEP_RESULTS_SCRIPTS", "results", {"report.py"}}) +
+         "/report.py";
 }
 
 // A page riskstep wrote (so it may be replaced): report.py's own title line near the top.

@@ -25,8 +25,8 @@ void print_study_tables(std::ostream& out, const JobRegistry& registry, const Ta
   if (options.format == TableFormat::csv && order.size() > 1) {
     std::string names;
     for (const auto& kind : order) names += (names.empty() ? "" : ", ") + kind;
-    throw std::invalid_argument("--csv prints one job kind at a time; these results hold " +
-                                names + " (--format json prints them all)");
+    throw std::invalid_argument("--csv prints one job kind at a time; these results hold " + names +
+                                " (--format json prints them all)");
   }
   std::vector<std::pair<std::string, Table>> tables;
   for (const auto& kind : order) {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "pipeline/cluster/slurm_values.h"
+#include "pipeline/core/resource_dir.h"
 
 namespace riskstep {
 namespace fs = std::filesystem;
@@ -24,12 +25,6 @@ std::string read_text(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-bool has_templates(const fs::path& dir) {
-  for (const char* name : kTemplates)
-    if (!fs::is_regular_file(dir / name)) return false;
-  return true;
 }
 
 std::string sbatch_line(const std::string& option) {
@@ -154,20 +149,8 @@ std::string fill_template(const std::string& template_name, const std::string& t
 }
 
 std::string find_slurm_template_dir() {
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("RISKSTEP_SLURM_TEMPLATES")) candidates.emplace_back(env);
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error)
-    candidates.push_back(exe.parent_path().parent_path() / "share" / "riskstep" / "slurm");
-  // This file sits in pipeline/cluster/ of the source tree the binary was built from.
-  candidates.push_back(fs::path(__FILE__).parent_path().parent_path().parent_path() / "slurm");
-  for (const fs::path& dir : candidates)
-    if (has_templates(dir)) return dir.string();
-  std::string tried;
-  for (const fs::path& dir : candidates) tried += (tried.empty() ? "" : ", ") + dir.string();
-  throw std::runtime_error("sbatch templates (sweep.sbatch.in ...) not found in: " + tried +
-                           "; set RISKSTEP_SLURM_TEMPLATES to riskstep's slurm/ directory");
+  std::vector<std::string> probes(std::begin(kTemplates), std::end(kTemplates));
+  return find_resource_dir({"slurm", "RISKSTEP_SLURM_TEMPLATES", "slurm", probes});
 }
 
 RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::string& template_dir) {

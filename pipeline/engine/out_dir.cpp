@@ -1,5 +1,5 @@
-#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/out_dir.h"
+#include "pipeline/store/out_layout.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -88,8 +88,8 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                                "another --out (riskstep aggregate and report still read this one)");
     if (previous != fingerprint && !force)
       throw std::runtime_error(dir + " holds a different sweep (" + std::to_string(previous_tasks) +
-                               " tasks, see " + out_layout::spec_file(dir) +
-                               "; this spec gives " + std::to_string(tasks.size()) +
+                               " tasks, see " + out_layout::spec_file(dir) + "; this spec gives " +
+                               std::to_string(tasks.size()) +
                                " tasks): use --force to run into it anyway, or another --out");
   }
   write_file_atomically(out_layout::spec_file(dir), spec.text);

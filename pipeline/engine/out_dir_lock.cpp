@@ -1,5 +1,5 @@
-#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/out_dir_lock.h"
+#include "pipeline/store/out_layout.h"
 
 #include <fcntl.h>
 #include <unistd.h>

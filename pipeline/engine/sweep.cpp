@@ -1,5 +1,5 @@
-#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/sweep.h"
+#include "pipeline/store/out_layout.h"
 
 #include <malloc.h>
 
@@ -299,8 +299,7 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
   int status = 0;
   std::string written = out_layout::results_file(plan.out_dir);
   if (!options.shard.empty()) {
-    written = out_layout::tasks_dir(plan.out_dir) +
-              " (merge the shards with --merge-only)";
+    written = out_layout::tasks_dir(plan.out_dir) + " (merge the shards with --merge-only)";
   } else {
     try {
       CriticalWrite critical;

@@ -40,9 +40,8 @@ std::string slurm_dir(const std::string& dir) {
 }
 
 bool is_own_entry(const std::string& name) {
-  static const std::set<std::string> own = {"spec.toml",   "sweep.json", "riskstep.lock",
-                                            "tasks",       "checkpoints", "results.h5",
-                                            "report.html", "slurm"};
+  static const std::set<std::string> own = {"spec.toml",   "sweep.json", "riskstep.lock", "tasks",
+                                            "checkpoints", "results.h5", "report.html",   "slurm"};
   return own.count(name) > 0 || name.find(".tmp.") != std::string::npos;
 }
 

@@ -1,5 +1,5 @@
-#include "pipeline/store/out_layout.h"
 #include "pipeline/store/output_path.h"
+#include "pipeline/store/out_layout.h"
 
 #include <fcntl.h>
 #include <hdf5.h>
