@@ -73,7 +73,7 @@ SweepSpec backtest_spec(const BacktestOptions& options) {
   spec.locations = {{"grid.model", "--models"}, {"grid.seed", "--seeds"}};
   for (const auto& [name, value] : spec.fixed) spec.locations["fixed." + name] = option_name(name);
   std::vector<ParamValue> classical;
-  for (const char* model : {"hs", "cmm", "garch"}) classical.emplace_back(std::string(model));
+  for (const auto& model : classical_models()) classical.emplace_back(model);
   spec.drop_axes = {DropAxesRule{{{"model", classical}}, {"seed"}}};
   return spec;
 }
