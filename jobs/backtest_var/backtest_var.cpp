@@ -39,6 +39,7 @@ void check_settings(const BacktestSettings& s) {
   if (s.model.empty())
     throw std::invalid_argument("setting 'model' is required (" + model_list() + ")");
   if (s.index.empty()) throw std::invalid_argument("setting 'index' is required");
+  check_index_name(s.index);
   if (s.data.empty() && s.data_dir.empty())
     throw std::invalid_argument(
         "needs setting 'data' (a price CSV or \"synthetic\") or 'data_dir' (holding <index>.csv)");

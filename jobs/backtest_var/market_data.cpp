@@ -36,7 +36,8 @@ MarketData load_uncached(const std::string& data, const std::string& index,
   return market;
 }
 
-// The index names a file in data_dir: a plain name, never a path out of it.
+}  // namespace
+
 void check_index_name(const std::string& index) {
   static const std::regex plain_name("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   if (!std::regex_match(index, plain_name))
@@ -45,8 +46,6 @@ void check_index_name(const std::string& index) {
         "or '-' (it names <data_dir>/<index>.csv), got '" +
         index + "'");
 }
-
-}  // namespace
 
 MarketData load_market_data(const BacktestSettings& settings) {
   const std::string& index = settings.index;

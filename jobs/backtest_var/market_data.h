@@ -22,6 +22,10 @@ struct MarketData {
 // (an index that is not a plain file name), std::runtime_error naming file and line.
 MarketData load_market_data(const BacktestSettings& settings);
 
+// Throws std::invalid_argument unless `index` is a plain name of [A-Za-z0-9._-] (it names
+// <data_dir>/<index>.csv, never a path out of it).
+void check_index_name(const std::string& index);
+
 // The sha256 of the prices from the first row through `last_date` (ISO), one "date,price" line
 // each with the price written exactly (shortest round trip): a task's input by content, so the
 // same prices anywhere give the same task, and days appended after its test period change

@@ -68,16 +68,4 @@ std::string canonical_text(const ParamValue& value) {
   return param_to_string(value);
 }
 
-std::string describe(const Task& task) {
-  std::string text = task.kind;
-  for (const auto& [name, value] : task.params) text += " " + name + "=" + param_to_string(value);
-  if (!task.input_sha256.empty()) text += " input=" + task.input_sha256.substr(0, 12);
-  std::string run;
-  for (const auto& [name, value] : task.run_settings)
-    run += (run.empty() ? "" : " ") + name + "=" + param_to_string(value);
-  if (!run.empty()) text += " [" + run + "]";
-  if (task.ranks > 1) text += " ranks=" + std::to_string(task.ranks);
-  return text;
-}
-
 }  // namespace riskstep

@@ -31,6 +31,5 @@ std::string param_to_string(const ParamValue& value);     // 0.05, not 0.0500000
 // The text an identity hashes: param_to_string, with a whole number the same whatever its type
 // (251 and 251.0 are "251"), so changing a setting's C++ type changes no id.
 std::string canonical_text(const ParamValue& value);
-std::string describe(const Task& task);  // "kind a=1 b=x [threads=2]" for listings and messages
 
 }  // namespace riskstep

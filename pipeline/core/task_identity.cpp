@@ -53,4 +53,17 @@ uint64_t content_seed(const Task& task, const SettingsSchema& schema,
   return seed_of(document(task.kind, canonical, task.input_sha256) + "\n" + purpose);
 }
 
+std::string describe(const Task& task, const SettingsSchema& schema) {
+  std::string text = task.kind;
+  for (const auto& [name, value] : schema.canonical(task.params, true))
+    text += " " + name + "=" + param_to_string(value);
+  if (!task.input_sha256.empty()) text += " input=" + task.input_sha256.substr(0, 12);
+  std::string unhashed;
+  for (const auto& [name, value] : task.run_settings)
+    unhashed += (unhashed.empty() ? "" : " ") + name + "=" + param_to_string(value);
+  if (!unhashed.empty()) text += " [" + unhashed + "]";
+  if (task.ranks > 1) text += " ranks=" + std::to_string(task.ranks);
+  return text;
+}
+
 }  // namespace riskstep

@@ -35,4 +35,9 @@ std::string identity_document(const Task& task, const SettingsSchema& schema, bo
 uint64_t content_seed(const Task& task, const SettingsSchema& schema,
                       const std::vector<std::string>& leave_out, const std::string& purpose);
 
+// "kind a=1 b=x input=3fa2c1d09e4b [data_dir=/d threads=2]" for listings and messages: the
+// settings that differ from their defaults (what makes the task this one), the first 12 hex digits
+// of its input's sha256, the input and run settings as given.
+std::string describe(const Task& task, const SettingsSchema& schema);
+
 }  // namespace riskstep

@@ -22,6 +22,7 @@ std::string owner_text(const Task& task) {
   nlohmann::json json = nlohmann::json::parse(canonical_json(task.kind, task.params));
   json["id"] = task.id;
   json["seed"] = task.seed;
+  json["input_sha256"] = task.input_sha256;
   return json.dump(2) + "\n";
 }
 
@@ -36,6 +37,7 @@ Task recorded_task(const fs::path& path) {
     task.params = params_from_json(json.at("params").dump());
     task.id = json.at("id").get<std::string>();
     task.seed = json.at("seed").get<uint64_t>();
+    task.input_sha256 = json.value("input_sha256", "");
     return task;
   } catch (const std::exception& error) {
     throw std::invalid_argument(path.string() + ": not a riskstep checkpoint record (" +
@@ -64,9 +66,14 @@ std::string first_difference(const Task& recorded, const Task& task) {
       return "setting '" + name + "': " + value_text(recorded.params, name) + " there, " +
              value_text(task.params, name) + " here";
   }
+  if (recorded.input_sha256 != task.input_sha256)
+    return "input data: sha256 " + recorded.input_sha256.substr(0, 12) + " there, " +
+           task.input_sha256.substr(0, 12) + " here (other data)";
   if (recorded.seed != task.seed)
     return "seed " + std::to_string(recorded.seed) + " there, " + std::to_string(task.seed) +
            " here (another spec seed)";
+  if (recorded.id != task.id)
+    return "task id " + recorded.id + " there, " + task.id + " here (an older riskstep's)";
   return "";
 }
 

@@ -77,7 +77,7 @@ void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& di
       (disk.on_disk[i]->status == "ok" ? done : failed) += 1;
     }
     out << plan.tasks[i].id << "  " << state << "  seed=" << plan.tasks[i].seed << "  "
-        << describe(plan.tasks[i]) << "\n";
+        << describe(plan.tasks[i], plan.settings) << "\n";
   }
   out << plan.selected.size() << " tasks (" << done << " done, " << failed << " failed, "
       << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
@@ -281,15 +281,16 @@ Tally tally(const SweepPlan& plan, DiskState& disk) {
 void report_failures(std::ostream& out, const SweepPlan& plan, const Tally& tally,
                      bool merge_only) {
   for (size_t f = 0; f < tally.failures.size() && f < kFailuresListed; ++f)
-    out << "  failed " << tally.failures[f]->task.id << " (" << describe(tally.failures[f]->task)
-        << "): " << tally.failures[f]->error << "\n";
+    out << "  failed " << tally.failures[f]->task.id << " ("
+        << describe(tally.failures[f]->task, plan.settings) << "): " << tally.failures[f]->error
+        << "\n";
   if (tally.failures.size() > kFailuresListed)
     out << "  ... and " << tally.failures.size() - kFailuresListed << " more\n";
   if (!tally.failures.empty()) out << "rerun with --retry-failed to run only the failed tasks\n";
   if (!merge_only) return;
   for (size_t m = 0; m < tally.missing.size() && m < kFailuresListed; ++m)
     out << "  missing " << plan.tasks[tally.missing[m]].id << " ("
-        << describe(plan.tasks[tally.missing[m]]) << ")\n";
+        << describe(plan.tasks[tally.missing[m]], plan.settings) << ")\n";
 }
 
 int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& options,

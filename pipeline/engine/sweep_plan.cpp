@@ -23,8 +23,8 @@ void validate_tasks(const SweepPlan& plan, const JobKind& kind) {
     try {
       job->validate(task);
     } catch (const std::exception& error) {
-      throw SpecError(plan.spec.source + ": task " + task.id + " (" + describe(task) +
-                      "): " + error.what());
+      throw SpecError(plan.spec.source + ": task " + task.id + " (" +
+                      describe(task, kind.settings) + "): " + error.what());
     }
   }
 }
@@ -48,6 +48,7 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
   plan.spec = load_sweep_spec(options.spec_path, options.overrides);
   plan.base_dir = std::filesystem::absolute(options.spec_path).parent_path().string();
   const JobKind& kind = kind_of(plan.spec, registry);
+  plan.settings = kind.settings;
   plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
   if (plan.tasks.empty())
     throw SpecError(plan.spec.source + ": the grid expands to no tasks (everything excluded?)");
@@ -83,6 +84,7 @@ void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegis
   if (rank == 0) return;
   plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
   const JobKind& kind = registry.kind(plan.spec.kind);
+  plan.settings = kind.settings;
   plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
   select_tasks(options, plan);
 }

@@ -15,7 +15,8 @@ namespace riskstep {
 
 struct SweepPlan {
   SweepSpec spec;
-  std::string base_dir;  // relative paths in the spec resolve against it
+  SettingsSchema settings;  // the kind's
+  std::string base_dir;     // relative paths in the spec resolve against it
   std::vector<Task> tasks;
   std::string out_dir;
   std::vector<size_t> selected;  // the tasks this run is responsible for (a shard, or all)

@@ -58,9 +58,10 @@ task_of() { /usr/bin/python3 -c 'import h5py, sys; print(*h5py.File(sys.argv[1])
 [ "$(task_of "$work/plain.h5")" = "$(task_of "$work/none.h5")" ] ||
   fail "train without and with --attention none are two tasks"
 stepnet=$source_dir/jobs/specs/stepnet_fmnist.toml
-grid_none=$("$riskstep" sweep "$stepnet" --dry-run | awk '/ attention=none / && / seed=0 /{print $1}')
+"$riskstep" sweep "$stepnet" --dry-run | awk 'length($1) == 16 {print $1}' > "$work/grid.txt"
 set_none=$("$riskstep" sweep "$stepnet" --dry-run --set attention=none --set seed=0 | awk 'NR==1{print $1}')
-[ -n "$grid_none" ] && [ "$grid_none" = "$set_none" ] || fail "stepnet: '$grid_none' != '$set_none'"
+[ "$(sort -u "$work/grid.txt" | wc -l)" -eq 9 ] || fail "stepnet: expected 9 distinct tasks"
+grep -qx "$set_none" "$work/grid.txt" || fail "stepnet: attention=none, seed=0 is not the grid's task"
 
 # Simulated p-values: the same prices and model give the same draws under any name or path.
 mkdir -p "$work/named"

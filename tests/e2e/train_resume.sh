@@ -49,7 +49,7 @@ echo "== a checkpoint of another task is refused with one line"
 status=$?
 [ "$status" -eq 2 ] || fail "another task's checkpoint: exit $status, expected 2"
 [ "$(wc -l < other.err)" -eq 1 ] || fail "expected one line: $(cat other.err)"
-grep -q "ck/task.json: setting 'attention': not set there, se here" other.err || fail "$(cat other.err)"
+grep -q "ck/task.json: setting 'attention': none there, se here" other.err || fail "$(cat other.err)"
 "$riskstep" "${train[@]}" --checkpoint-dir ck > again.txt 2> again.err
 [ $? -eq 1 ] && grep -q "holds a checkpoint of this training: --resume continues it" again.err ||
   fail "without --resume an existing checkpoint must be refused: $(cat again.err)"

@@ -103,7 +103,9 @@ TEST(Task, RunSettingsAreNotHashed) {
   const Task threaded = task({{"model", std::string("a")}, {"threads", int64_t{2}}});
   EXPECT_EQ(plain.id, threaded.id);
   EXPECT_EQ(plain.seed, threaded.seed);
-  EXPECT_EQ(describe(threaded), "k index= model=a window=251 [threads=2]");
+  EXPECT_EQ(describe(threaded, model_settings().schema()), "k [threads=2]");
+  const Task b = task({{"model", std::string("b")}, {"data", std::string("/d/x")}});
+  EXPECT_EQ(describe(b, model_settings().schema()), "k model=b input=xxxxxxxxxxxx [data=/d/x]");
 }
 
 TEST(Task, ALabelNamesTheTaskButSeedsNothing) {
