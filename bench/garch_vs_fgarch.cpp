@@ -1,7 +1,9 @@
-// GARCH(1,1) fits: riskstep (NLopt L-BFGS, analytic gradient) against R's fGarch (nlminb) on the
-// same 251-day windows of the S&P 500, and the single-core time of the whole classical backtest
-// of Herrig (2023): 3 indices x 2 periods x (HS, CMM, GARCH-GED) with every statistic.
-//   garch_vs_fgarch [--data DIR] [--windows 200] [--distribution ged|normal] [--repeats 20]
+// GARCH(1,1) and GJR fits: riskstep (NLopt L-BFGS with the analytic gradient; BOBYQA for the
+// skewed t) against R's fGarch (nlminb) on the same 251-day windows of the S&P 500, and the
+// single-core time of the whole classical backtest of Herrig (2023): 3 indices x 2 periods x
+// (HS, CMM, GARCH-GED) with every statistic.
+//   garch_vs_fgarch [--data DIR] [--windows 200] [--kind garch|gjr]
+//                   [--distribution ged|normal|student_t|skew_t] [--repeats 20]
 // Needs Rscript with fGarch for the comparison; without it, prints only our numbers.
 #include <unistd.h>
 
@@ -50,12 +52,12 @@ std::vector<ReferenceFit> read_reference(const std::string& path) {
     std::string field;
     std::vector<double> values;
     while (std::getline(fields, field, ',')) values.push_back(std::stod(field));
-    if (values.size() != 6)
-      throw std::runtime_error(path + ": expected 6 columns in '" + line + "'");
+    if (values.size() != 8)
+      throw std::runtime_error(path + ": expected 8 columns in '" + line + "'");
     ReferenceFit fit;
-    fit.parameters = {values[0], values[1], values[2], values[3]};
-    fit.loglik = values[4];
-    fit.seconds = values[5];
+    fit.parameters = {values[0], values[1], values[2], values[3], values[4], values[5]};
+    fit.loglik = values[6];
+    fit.seconds = values[7];
     fits.push_back(fit);
   }
   return fits;
@@ -103,12 +105,14 @@ int main(int argc, char** argv) {
   std::string r_script = (fs::path(__FILE__).parent_path() / "garch_fgarch.R").string();
   size_t windows = 200;
   int repeats = 20;
-  std::string distribution_name = "ged", optimizer_name = "lbfgs";
+  std::string distribution_name = "ged", optimizer_name = "lbfgs", kind_name = "garch";
   double tolerance = GarchFitOptions().relative_tolerance;
   app.add_option("--data", data, "shared data directory (holds herrig2023/)");
   app.add_option("--windows", windows, "number of 251-day gspc windows");
-  app.add_option("--distribution", distribution_name, "ged or normal")
-      ->check(CLI::IsMember({"ged", "normal"}));
+  app.add_option("--distribution", distribution_name, "ged, normal, student_t or skew_t")
+      ->check(CLI::IsMember({"ged", "normal", "student_t", "skew_t"}));
+  app.add_option("--kind", kind_name, "garch or gjr (fGarch's APARCH(1,1), delta 2)")
+      ->check(CLI::IsMember({"garch", "gjr"}));
   app.add_option("--repeats", repeats, "timing repetitions of our fits");
   app.add_option("--optimizer", optimizer_name, "NLopt algorithm")
       ->check(CLI::IsMember({"lbfgs", "slsqp", "bobyqa"}));
@@ -118,6 +122,7 @@ int main(int argc, char** argv) {
   const GarchDistribution distribution = parse_garch_distribution(distribution_name);
   // fGarch starts its filter at omega + (alpha + beta) mean(e^2): compare like with like.
   GarchFitOptions options;
+  options.kind = parse_garch_kind(kind_name);
   options.initial_variance = InitialVariance::fgarch;
   options.relative_tolerance = tolerance;
   options.optimizer = optimizer_name == "slsqp"    ? GarchOptimizer::slsqp
@@ -147,12 +152,13 @@ int main(int argc, char** argv) {
   const double our_seconds = seconds_since(started) / (repeats * samples.size());
   double evaluations = 0.0;
   for (const GarchFit& fit : ours) evaluations += fit.evaluations;
-  std::printf("GARCH(1,1)-%s on %zu gspc windows of 251 days (covid test period)\n",
-              distribution_name.c_str(), samples.size());
+  std::printf("%s(1,1)-%s on %zu gspc windows of 251 days (covid test period)\n",
+              kind_name == "gjr" ? "GJR" : "GARCH", distribution_name.c_str(), samples.size());
   std::printf(
       "riskstep (NLopt %s, tolerance %g, fGarch's initial variance): %.1f us per fit, %.1f "
       "likelihood evaluations per fit\n",
-      optimizer_name.c_str(), tolerance, our_seconds * 1e6, evaluations / samples.size());
+      distribution == GarchDistribution::skew_t ? "bobyqa (skewed t)" : optimizer_name.c_str(),
+      tolerance, our_seconds * 1e6, evaluations / samples.size());
 
   const fs::path scratch =
       fs::temp_directory_path() / ("garch_vs_fgarch_" + std::to_string(::getpid()));
@@ -165,8 +171,12 @@ int main(int argc, char** argv) {
       out << "\n";
     }
   }
+  const std::string r_distribution = distribution_name == "normal"      ? "norm"
+                                     : distribution_name == "student_t" ? "std"
+                                     : distribution_name == "skew_t"    ? "sstd"
+                                                                        : "ged";
   const std::string command = "Rscript '" + r_script + "' '" + (scratch / "windows.csv").string() +
-                              "' " + (distribution_name == "normal" ? "norm" : "ged") + " '" +
+                              "' " + r_distribution + " " + kind_name + " '" +
                               (scratch / "fgarch.csv").string() + "'";
   if (std::system("Rscript -e 'suppressMessages(library(fGarch))' > /dev/null 2>&1") != 0) {
     std::printf("fGarch: not available (Rscript with library(fGarch) failed): no comparison\n");
@@ -185,7 +195,7 @@ int main(int argc, char** argv) {
       if (diff < -1e-6) ++ours_worse;
       // Our likelihood at fGarch's parameters against fGarch's own value: same definition?
       const double at_reference = garch_loglik(samples[i], distribution, reference[i].parameters,
-                                               nullptr, InitialVariance::fgarch);
+                                               nullptr, InitialVariance::fgarch, options.kind);
       definition_gap.push_back(std::fabs(at_reference - reference[i].loglik) /
                                std::fabs(reference[i].loglik));
     }

@@ -91,8 +91,8 @@ double sweep_seconds(MPI_Comm comm, const std::string& dir, size_t n, double wor
   riskstep::JobKind bench;
   bench.name = "bench";
   bench.make = [] { return std::make_unique<BenchJob>(); };
-  bench.settings.add({"work_ms", 0.0, riskstep::SettingRole::identity, "CPU work per task", {}, "", {}})
-      .add({"i", int64_t{0}, riskstep::SettingRole::identity, "task index", {}, "", {}});
+  bench.settings.add({"work_ms", 0.0, riskstep::SettingRole::identity, "CPU work per task", {}, {}})
+      .add({"i", int64_t{0}, riskstep::SettingRole::identity, "task index", {}, {}});
   registry.add(std::move(bench));
   riskstep::SweepOptions options;
   options.spec_path = spec;

@@ -165,7 +165,9 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
   options->settings = std::make_unique<SettingOptions>(
       *command, registry.kind("backtest_var").settings, std::set<std::string>{"model", "seed"});
   command->add_flag("--synthetic", options->synthetic, "Use the built-in synthetic market");
-  command->add_option("--models", options->models, "Comma list of hs,cmm,garch,mdn2,mdn2reg,mdn3")
+  std::string model_names;
+  for (const auto& model : var_models()) model_names += (model_names.empty() ? "" : ",") + model;
+  command->add_option("--models", options->models, "Comma list of " + model_names)
       ->capture_default_str();
   command->add_option("--seeds", options->seeds, "Network seeds: 0-9, 1,4,7 ...")
       ->capture_default_str();

@@ -1,11 +1,13 @@
 #include "jobs/backtest_var/backtest_settings.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace riskstep {
 
 const std::vector<std::string>& classical_models() {
-  static const std::vector<std::string> names = {"hs", "cmm", "garch"};
+  static const std::vector<std::string> names = {"hs",  "cmm",       "garch", "ewma",
+                                                 "fhs", "garch_evt", "uncond"};
   return names;
 }
 
@@ -25,6 +27,36 @@ bool is_network_model(const std::string& model) {
   return std::find(networks.begin(), networks.end(), model) != networks.end();
 }
 
+namespace {
+
+// Which models read a setting (used_when); `identity` holds every default.
+bool model_in(const Params& identity, std::initializer_list<const char*> models) {
+  const std::string model = canonical_text(identity.at("model"));
+  for (const char* name : models)
+    if (model == name) return true;
+  return false;
+}
+bool fhs_with(const Params& identity, const char* filter) {
+  return model_in(identity, {"fhs"}) && canonical_text(identity.at("fhs_filter")) == filter;
+}
+bool reads_window(const Params& p) {
+  return model_in(p, {"hs", "cmm", "garch", "fhs", "garch_evt"});
+}
+bool reads_garch_model(const Params& p) {  // distribution
+  return model_in(p, {"garch"}) || fhs_with(p, "garch");
+}
+bool reads_garch_recursion(const Params& p) {  // kind and start
+  return model_in(p, {"garch", "garch_evt"}) || fhs_with(p, "garch");
+}
+bool reads_ewma(const Params& p) {
+  return model_in(p, {"ewma"}) || fhs_with(p, "ewma");
+}
+bool reads_train_start(const Params& p) {
+  return is_network_model(canonical_text(p.at("model"))) || model_in(p, {"uncond"});
+}
+
+}  // namespace
+
 // Each model's task holds only the settings that model reads (`used_when`), so tuning the networks
 // never recomputes a classical model. The price data enters a task by its content (input digest,
 // backtest_var.cpp): `data`, `data_dir` and `price_column` only say where to find it.
@@ -39,15 +71,25 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
           .input("data", &S::data, "Price CSV (Yahoo, thesis or date,close), or synthetic")
           .input("data_dir", &S::data_dir, "Directory holding <index>.csv")
           .input("price_column", &S::price_column, "Price column (default Close)")
-          .identity("window", &S::window, "Rolling estimation window (returns)")
-          .used_when("model", classical_models())
-          .identity("garch_dist", &S::garch_dist, "GARCH innovations",
-                    {"ged", "normal", "student_t", "auto"})
-          .used_when("model", {"garch"})
+          .identity("window", &S::window, "Rolling estimation window (returns, 2 to 5000)")
+          .used_when(reads_window)
+          .identity("garch_dist", &S::garch_dist, "GARCH innovations (skew_t: fGarch's sstd)",
+                    {"ged", "normal", "student_t", "skew_t", "auto"})
+          .used_when(reads_garch_model)
+          .identity("garch_kind", &S::garch_kind,
+                    "GARCH(1,1), or GJR (fGarch's APARCH(1,1) with delta 2)", {"garch", "gjr"})
+          .used_when(reads_garch_recursion)
           .identity("garch_start", &S::garch_start,
                     "study: s2_1 = mean(e^2); fgarch: R fGarch's start (as the thesis)",
                     {"study", "fgarch"})
-          .used_when("model", {"garch"})
+          .used_when(reads_garch_recursion)
+          .identity("ewma_lambda", &S::ewma_lambda, "EWMA decay (RiskMetrics: 0.94)")
+          .used_when(reads_ewma)
+          .identity("fhs_filter", &S::fhs_filter, "Filtered HS volatility filter",
+                    {"ewma", "garch"})
+          .used_when("model", {"fhs"})
+          .identity("evt_tail", &S::evt_tail, "GARCH-EVT: share of the window in the GPD tail")
+          .used_when("model", {"garch_evt"})
           .identity("seed", &S::seed, "Network replicate number (one ensemble member each)")
           .used_when("model", network_models())
           .identity("max_epochs", &S::max_epochs, "Network training epochs at most")
@@ -58,8 +100,9 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
           .used_when("model", network_models())
           .identity("activation", &S::activation, "LSTM activation", {"relu", "tanh"})
           .used_when("model", network_models())
-          .identity("train_start", &S::train_start, "Networks: earliest training date (YYYY-MM-DD)")
-          .used_when("model", network_models())
+          .identity("train_start", &S::train_start,
+                    "Networks and uncond: earliest training date (YYYY-MM-DD)")
+          .used_when(reads_train_start)
           .identity("train_years", &S::train_years, "Networks: train on the last N years (0 = all)")
           .used_when("model", network_models())
           .identity("refit_days", &S::refit_days, "Networks: refit every N test days (0 = never)")

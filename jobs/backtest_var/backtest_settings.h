@@ -19,8 +19,12 @@ struct BacktestSettings {
   std::string data_dir;               // holds <index>.csv
   std::string price_column;           // "" = Close (or the file's only price column)
   int64_t window = 251;               // rolling estimation window, in returns
-  std::string garch_dist = "ged";     // ged | normal | student_t | auto (AIC on the full sample)
+  std::string garch_dist = "ged";     // ged | normal | student_t | skew_t | auto (AIC, full sample)
+  std::string garch_kind = "garch";   // garch | gjr (fGarch's APARCH(1,1) with delta 2)
   std::string garch_start = "study";  // study: s2_1 = mean(e^2); fgarch: R fGarch's start
+  double ewma_lambda = 0.94;          // RiskMetrics decay (ewma; fhs with the EWMA filter)
+  std::string fhs_filter = "ewma";    // fhs: ewma | garch (the garch model, refitted daily)
+  double evt_tail = 0.1;              // garch_evt: k = floor(evt_tail x window) excesses
   int64_t seed = -1;                  // networks: the ensemble member (replicate) number
   int64_t max_epochs = 100;           // networks: training epochs at most
   int64_t patience = 5;               // networks: early-stopping patience (training loss)

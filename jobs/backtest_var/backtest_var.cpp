@@ -1,5 +1,6 @@
 #include "jobs/backtest_var/backtest_var.h"
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -49,7 +50,31 @@ void check_settings(const BacktestSettings& s) {
                                 "': no price file " + file);
   parse_period(s.period);
   parse_levels(s.levels);
-  if (s.window < 2) throw std::invalid_argument("setting 'window': expected at least 2");
+  if (s.window < 2 || s.window > 5000)
+    throw std::invalid_argument("setting 'window': expected 2 to 5000 returns");
+  if (!(s.ewma_lambda > 0.0 && s.ewma_lambda < 1.0))
+    throw std::invalid_argument("setting 'ewma_lambda': expected a decay in (0, 1)");
+  if (!(s.evt_tail > 0.0 && s.evt_tail <= 0.5))
+    throw std::invalid_argument("setting 'evt_tail': expected a share in (0, 0.5]");
+  if (s.model == "garch_evt") {
+    const double k = std::floor(s.evt_tail * double(s.window));
+    if (k < 5)
+      throw std::invalid_argument(
+          "settings 'evt_tail' x 'window': the GPD needs at least 5 "
+          "excesses, got " +
+          std::to_string(int(k)));
+    for (double level : parse_levels(s.levels))
+      if (!(level < k / double(s.window)))
+        throw std::invalid_argument(
+            "setting 'levels': GARCH-EVT estimates levels below its tail "
+            "share k/window (" +
+            std::to_string(k / double(s.window)) + "); raise 'evt_tail'");
+  }
+  const bool garch_filter = s.model == "fhs" && s.fhs_filter == "garch";
+  if (s.garch_dist == "auto" && (garch_filter || (s.model == "garch" && s.garch_kind != "garch")))
+    throw std::invalid_argument(
+        "setting 'garch_dist': auto picks normal or GED for GARCH(1,1) "
+        "only; name a distribution");
   if (s.max_epochs < 1 || s.patience < 1 || s.batch_size < 1)
     throw std::invalid_argument("settings max_epochs, patience and batch_size: expected >= 1");
   if (is_network_model(s.model)) task_architecture(s);
@@ -134,9 +159,13 @@ class BacktestVarJob : public Job {
   // ensemble 0.3-1 s, a GARCH backtest of ~500 daily fits 0.08 s, HS and CMM a few
   // milliseconds. A sweep starts the network ensembles before the fast classical models.
   double relative_cost(const Task& task) const override {
-    const std::string model = backtest_settings().read(task).model;
-    if (is_network_model(model)) return 0.5;
-    return model == "garch" ? 0.08 : 0.005;
+    const BacktestSettings s = backtest_settings().read(task);
+    if (is_network_model(s.model)) return 0.5;
+    const bool daily_fits = s.model == "garch" || s.model == "garch_evt" ||
+                            (s.model == "fhs" && s.fhs_filter == "garch");
+    const double per_window = double(s.window) / 251.0;  // a fit's cost grows with its window
+    if (daily_fits) return (s.garch_dist == "skew_t" ? 0.3 : 0.08) * per_window;
+    return 0.005;
   }
 
   Result run(const Task& task, const TaskContext& context) override {

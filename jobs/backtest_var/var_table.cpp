@@ -1,7 +1,9 @@
 #include "jobs/backtest_var/var_table.h"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "jobs/backtest_var/backtest_settings.h"
 #include "pipeline/tables/aggregate.h"
 #include "pipeline/tables/table_format.h"
 
@@ -71,6 +73,23 @@ Table spread_over_seeds_table(const Table& summary, const std::vector<std::strin
   return aggregate_table(summary, group_by, columns);
 }
 
+// Settings that take several values for one model in these rows (e.g. GARCH at windows of 251
+// and 1000, or GARCH and GJR): each value its own rows. The networks' training protocol is the
+// summary's `protocol` column, the replicate `seed` what the rows aggregate over.
+std::vector<std::string> variant_settings(const Table& summary) {
+  static const std::vector<std::string> described = {
+      "index",       "period",      "model",      "levels",       "seed",       "garch_dist",
+      "train_start", "train_years", "refit_days", "refit_window", "refit_start"};
+  const size_t models = aggregate_table(summary, {"model"}, {}).rows();
+  std::vector<std::string> variants;
+  for (const auto& name : backtest_settings().schema().names()) {
+    if (std::find(described.begin(), described.end(), name) != described.end()) continue;
+    if (summary.has(name) && aggregate_table(summary, {"model", name}, {}).rows() > models)
+      variants.push_back(name);
+  }
+  return variants;
+}
+
 }  // namespace
 
 Table var_table(const Table& summary, const VarTableOptions& options) {
@@ -78,7 +97,9 @@ Table var_table(const Table& summary, const VarTableOptions& options) {
   if (group_by.empty()) {
     group_by = {"index", "period", "model", "level"};
     // Networks trained under several protocols (refits), GARCH with several innovation
-    // distributions: different rows.
+    // distributions, any setting with several values for one model: different rows.
+    const std::vector<std::string> variants = variant_settings(summary);
+    group_by.insert(group_by.begin() + 3, variants.begin(), variants.end());
     if (summary.has("garch_dist")) group_by.insert(group_by.begin() + 3, "garch_dist");
     if (summary.has("protocol")) group_by.insert(group_by.begin() + 3, "protocol");
   }

@@ -13,6 +13,7 @@
 #include "models/var/historical_simulation.h"
 #include "models/var/innovations.h"
 #include "models/var/mixture_quantile.h"
+#include "models/var/skew_t.h"
 
 namespace riskstep {
 
@@ -82,7 +83,7 @@ std::vector<double> historical_es_series(const std::vector<double>& returns, siz
   return es;
 }
 
-double unit_innovation_es(GarchDistribution distribution, double shape, double p) {
+double unit_innovation_es(GarchDistribution distribution, double shape, double p, double skew) {
   require_level(p);
   switch (distribution) {
     case GarchDistribution::normal:
@@ -94,6 +95,8 @@ double unit_innovation_es(GarchDistribution distribution, double shape, double p
       return student_t_es(shape, p);
     case GarchDistribution::ged:
       return ged_es(shape, p);
+    case GarchDistribution::skew_t:
+      return SkewT(shape, skew).expected_shortfall(p);
     case GarchDistribution::automatic:
       break;
   }
@@ -101,10 +104,10 @@ double unit_innovation_es(GarchDistribution distribution, double shape, double p
 }
 
 double location_scale_es(double location, double scale, GarchDistribution distribution,
-                         double shape, double p) {
+                         double shape, double p, double skew) {
   if (!std::isfinite(location) || !(scale >= 0.0) || !std::isfinite(scale))
     throw std::invalid_argument("location-scale ES needs a finite location and scale >= 0");
-  return -location + scale * unit_innovation_es(distribution, shape, p);
+  return -location + scale * unit_innovation_es(distribution, shape, p, skew);
 }
 
 double mixture_es(const double* mu, const double* sigma, const double* weights, size_t components,

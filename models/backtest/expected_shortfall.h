@@ -21,13 +21,15 @@ double historical_es(const std::vector<double>& window_returns, double p);
 std::vector<double> historical_es_series(const std::vector<double>& returns, size_t first,
                                          size_t last, double p, size_t window = 251);
 
-// ES of the loss -Z for the unit-variance innovation Z of innovations.h (shape ignored for normal).
-double unit_innovation_es(GarchDistribution distribution, double shape, double p);
+// ES of the loss -Z for the unit-variance innovation Z of innovations.h (shape ignored for normal,
+// skew read by skew_t only).
+double unit_innovation_es(GarchDistribution distribution, double shape, double p,
+                          double skew = 1.0);
 
 // ES of R = location + scale * Z: -location + scale * unit_innovation_es. CMM: (window mean, sd,
 // normal); zero-mean GARCH: (0, sigma_t, its distribution and shape).
 double location_scale_es(double location, double scale, GarchDistribution distribution,
-                         double shape, double p);
+                         double shape, double p, double skew = 1.0);
 
 // ES of the Gaussian mixture sum_k w_k N(mu_k, sigma_k^2) (inputs as mixture_quantile, weights
 // normalised): with q = mixture_quantile(p) = -VaR and a_k = (q - mu_k) / sigma_k,

@@ -1,6 +1,7 @@
 #include "models/backtest/loss_sampler.h"
 
 #include "models/var/mixture_quantile.h"
+#include "models/var/skew_t.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -20,10 +21,14 @@ LossSampler empirical_loss_sampler(std::vector<double> window_returns) {
 }
 
 LossSampler location_scale_loss_sampler(double location, double scale,
-                                        GarchDistribution distribution, double shape) {
+                                        GarchDistribution distribution, double shape, double skew) {
   if (!std::isfinite(location) || !std::isfinite(scale) || !(scale >= 0.0))
     throw std::invalid_argument("location-scale sampler needs a finite location and scale >= 0");
-  innovation_quantile(distribution, shape, 0.5);  // rejects a bad distribution or shape now
+  innovation_quantile(distribution, shape, 0.5, skew);  // rejects a bad distribution or shape now
+  if (distribution == GarchDistribution::skew_t) {      // its constants once, not once per draw
+    const SkewT innovation(shape, skew);
+    return [=](std::mt19937_64& rng) { return -(location + scale * innovation.sample(rng)); };
+  }
   return [=](std::mt19937_64& rng) {
     return -(location + scale * sample_innovation(distribution, shape, rng));
   };

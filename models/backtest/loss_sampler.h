@@ -19,7 +19,8 @@ LossSampler empirical_loss_sampler(std::vector<double> window_returns);
 // -(location + scale Z), Z the unit-variance innovation (CMM: mean, sd, normal; zero-mean GARCH:
 // 0, sigma_t, distribution, shape).
 LossSampler location_scale_loss_sampler(double location, double scale,
-                                        GarchDistribution distribution, double shape);
+                                        GarchDistribution distribution, double shape,
+                                        double skew = 1.0);
 
 // -R with R ~ sum_k w_k N(mu_k, sigma_k^2) (weights normalised; sigma_k = 0 a point mass).
 LossSampler mixture_loss_sampler(std::vector<double> mu, std::vector<double> sigma,

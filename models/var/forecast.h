@@ -12,6 +12,9 @@ struct VarForecast {
   std::vector<std::vector<double>> var;               // var[level_index][test_day], positive = loss
   std::map<std::string, std::vector<double>> series;  // per-test-day model outputs worth storing
   std::map<std::string, std::string> info;            // e.g. {"distribution", "ged"}
+  // Models that scale a sample (filtered HS, GARCH-EVT): each test day's standardised returns
+  // z_s = r_s / s_s of its window, the forecast being R_t = sigma_t z. Not stored; empty otherwise.
+  std::vector<std::vector<double>> residuals;
 };
 
 // Every forecaster takes the full return series and forecasts test days [first, last), the

@@ -5,6 +5,7 @@
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace riskstep {
@@ -16,7 +17,8 @@ constexpr double kLogPi = 1.14472988584940017414;
 void require_shape(GarchDistribution distribution, double shape) {
   if (distribution == GarchDistribution::ged && !(shape > 0.0))
     throw std::invalid_argument("GED shape must be > 0, got " + std::to_string(shape));
-  if (distribution == GarchDistribution::student_t && !(shape > 2.0))
+  if ((distribution == GarchDistribution::student_t || distribution == GarchDistribution::skew_t) &&
+      !(shape > 2.0))
     throw std::invalid_argument("Student t degrees of freedom must be > 2, got " +
                                 std::to_string(shape));
   if (distribution == GarchDistribution::automatic)
@@ -36,6 +38,8 @@ std::string to_string(GarchDistribution distribution) {
       return "student_t";
     case GarchDistribution::ged:
       return "ged";
+    case GarchDistribution::skew_t:
+      return "skew_t";
     case GarchDistribution::automatic:
       return "automatic";
   }
@@ -46,9 +50,10 @@ GarchDistribution parse_garch_distribution(const std::string& name) {
   if (name == "normal" || name == "norm") return GarchDistribution::normal;
   if (name == "student_t" || name == "t" || name == "std") return GarchDistribution::student_t;
   if (name == "ged") return GarchDistribution::ged;
+  if (name == "skew_t" || name == "sstd") return GarchDistribution::skew_t;
   if (name == "automatic" || name == "auto") return GarchDistribution::automatic;
   throw std::invalid_argument("GARCH distribution '" + name +
-                              "': expected normal, student_t, ged or automatic");
+                              "': expected normal, student_t, ged, skew_t or automatic");
 }
 
 double ged_quantile(double nu, double p) {
@@ -62,7 +67,7 @@ double ged_quantile(double nu, double p) {
   return p < 0.5 ? -z0 : z0;
 }
 
-double innovation_quantile(GarchDistribution distribution, double shape, double p) {
+double innovation_quantile(GarchDistribution distribution, double shape, double p, double skew) {
   if (!(p > 0.0 && p < 1.0)) throw std::invalid_argument("quantile level must be in (0, 1)");
   switch (distribution) {
     case GarchDistribution::normal:
@@ -73,13 +78,16 @@ double innovation_quantile(GarchDistribution distribution, double shape, double 
              std::sqrt((shape - 2.0) / shape);
     case GarchDistribution::ged:
       return ged_quantile(shape, p);
+    case GarchDistribution::skew_t:
+      return SkewT(shape, skew).quantile(p);
     case GarchDistribution::automatic:
       require_shape(distribution, shape);
   }
   return 0.0;
 }
 
-double sample_innovation(GarchDistribution distribution, double shape, std::mt19937_64& rng) {
+double sample_innovation(GarchDistribution distribution, double shape, std::mt19937_64& rng,
+                         double skew) {
   require_shape(distribution, shape);
   switch (distribution) {
     case GarchDistribution::normal:
@@ -92,13 +100,16 @@ double sample_innovation(GarchDistribution distribution, double shape, std::mt19
       const double magnitude = std::exp(ged_log_lambda(shape)) * std::pow(2.0 * g, 1.0 / shape);
       return std::bernoulli_distribution(0.5)(rng) ? magnitude : -magnitude;
     }
+    case GarchDistribution::skew_t:
+      return SkewT(shape, skew).sample(rng);
     case GarchDistribution::automatic:
       break;
   }
   return 0.0;
 }
 
-InnovationLogDensity::InnovationLogDensity(GarchDistribution distribution, double shape)
+InnovationLogDensity::InnovationLogDensity(GarchDistribution distribution, double shape,
+                                           double skew)
     : distribution_(distribution), shape_(shape) {
   require_shape(distribution, shape);
   using boost::math::digamma;
@@ -122,12 +133,16 @@ InnovationLogDensity::InnovationLogDensity(GarchDistribution distribution, doubl
       d_constant_ = 1.0 / nu - d_log_lambda_ + kLog2 / (nu * nu) + digamma(1.0 / nu) / (nu * nu);
       break;
     }
+    case GarchDistribution::skew_t:
+      skew_t_.emplace(shape, skew);
+      break;
     case GarchDistribution::automatic:
       break;
   }
 }
 
-InnovationLogDensity::Term InnovationLogDensity::operator()(double e2, double s2) const {
+InnovationLogDensity::Term InnovationLogDensity::operator()(double e, double s2) const {
+  const double e2 = e * e;
   const double log_s2 = std::log(s2);
   switch (distribution_) {
     case GarchDistribution::normal:
@@ -148,6 +163,13 @@ InnovationLogDensity::Term InnovationLogDensity::operator()(double e2, double s2
       const double term = std::exp(0.5 * nu * log_a);             // |z / lambda|^nu
       return {constant_ - 0.5 * log_s2 - 0.5 * term, (0.25 * nu * term - 0.5) / s2,
               d_constant_ - 0.5 * term * (0.5 * log_a - nu * d_log_lambda_)};
+    }
+    case GarchDistribution::skew_t: {
+      // z = e / sqrt(s2): d z / d s2 = -z / (2 s2).
+      const double z = e / std::sqrt(s2);
+      return {skew_t_->log_density(z) - 0.5 * log_s2,
+              -skew_t_->d_log_density(z) * z / (2.0 * s2) - 0.5 / s2,
+              std::numeric_limits<double>::quiet_NaN()};
     }
     case GarchDistribution::automatic:
       break;

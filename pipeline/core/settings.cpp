@@ -24,8 +24,15 @@ SettingsSchema& SettingsSchema::used_when(const std::string& setting,
   if (settings_.empty() || selector == nullptr || setting == settings_.back().name ||
       !hashed(selector->role))
     throw std::logic_error("used_when('" + setting + "'): declare that identity setting first");
-  settings_.back().used_with = setting;
-  settings_.back().used_values = std::move(values);
+  return used_when([setting, values = std::move(values)](const Params& identity) {
+    const std::string value = canonical_text(identity.at(setting));
+    return std::find(values.begin(), values.end(), value) != values.end();
+  });
+}
+
+SettingsSchema& SettingsSchema::used_when(std::function<bool(const Params& identity)> predicate) {
+  if (settings_.empty()) throw std::logic_error("used_when: no setting declared yet");
+  settings_.back().used_by = std::move(predicate);
   return *this;
 }
 
@@ -88,14 +95,13 @@ SettingsSchema::Split SettingsSchema::split(const Params& given) const {
   }
   for (const Setting& setting : settings_)
     if (hashed(setting.role)) split.identity.emplace(setting.name, setting.default_value);
-  // A setting some models never read is no part of their tasks (its selector is always used).
-  for (const Setting& setting : settings_) {
-    if (setting.used_with.empty()) continue;
-    const std::string selector = canonical_text(split.identity.at(setting.used_with));
-    const auto& values = setting.used_values;
-    if (std::find(values.begin(), values.end(), selector) == values.end())
-      split.identity.erase(setting.name);
-  }
+  // A setting some models never read is no part of their tasks: decided on all settings first,
+  // then left out.
+  std::vector<std::string> unread;
+  for (const Setting& setting : settings_)
+    if (setting.used_by && hashed(setting.role) && !setting.used_by(split.identity))
+      unread.push_back(setting.name);
+  for (const auto& name : unread) split.identity.erase(name);
   return split;
 }
 

@@ -7,6 +7,7 @@
 // where that data lies. Run settings must not change a number (threads, bucket size, backend,
 // stop-after, scratch paths): they are recorded with the result and may differ between a run and
 // its resume.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,18 +29,19 @@ struct Setting {
   SettingRole role = SettingRole::identity;
   std::string help;
   std::vector<std::string> choices;  // accepted values of a string setting; empty = any
-  // Read only when setting `used_with` has one of `used_values` (e.g. training settings, by
-  // networks only): otherwise the setting is no part of the task, so tuning one model never
-  // changes the id of another. Empty: always used.
-  std::string used_with;
-  std::vector<std::string> used_values;
+  // Whether a task with these identity settings (defaults filled in) reads this setting, e.g.
+  // training settings by networks only: when not, the setting is no part of the task, so tuning
+  // one model never changes the id of another. Empty: always read.
+  std::function<bool(const Params& identity)> used_by;
 };
 
 class SettingsSchema {
  public:
   SettingsSchema& add(Setting setting);  // throws std::logic_error on a duplicate name
-  // Restricts the last added setting to tasks whose `setting` is one of `values`.
+  // Restricts the last added setting to tasks whose `setting` (an identity or label setting
+  // declared before it) is one of `values`, or to those `predicate` accepts.
   SettingsSchema& used_when(const std::string& setting, std::vector<std::string> values);
+  SettingsSchema& used_when(std::function<bool(const Params& identity)> predicate);
   const std::vector<Setting>& settings() const { return settings_; }
   const Setting* find(const std::string& name) const;
   std::vector<std::string> names() const;

@@ -48,9 +48,13 @@ class SettingsOf {
                   std::vector<std::string> choices = {}) {
     return bind(std::move(name), field, SettingRole::run, std::move(help), std::move(choices));
   }
-  // The setting declared last is read only when `setting` has one of `values` (Setting::used_with).
+  // The setting declared last is read only when `setting` has one of `values` (Setting::used_by).
   SettingsOf& used_when(const std::string& setting, std::vector<std::string> values) {
     schema_.used_when(setting, std::move(values));
+    return *this;
+  }
+  SettingsOf& used_when(std::function<bool(const Params& identity)> predicate) {
+    schema_.used_when(std::move(predicate));
     return *this;
   }
 

@@ -71,4 +71,38 @@ PY
 else
   echo "../shared/data absent: thesis check skipped"
 fi
+
+# The benchmarks beyond the thesis (EWMA, filtered HS, GARCH-EVT, the unconditional quantile), GJR
+# and skewed-t GARCH: VaR and ES at every level; window 1000; a cell with too little history.
+if [ -d "$shared/indices" ]; then
+  "$riskstep" backtest --data "$shared/indices/sp500.csv" --index sp500 \
+    --period 2008-01-01:2009-12-31 --models ewma,fhs,garch_evt,uncond --levels 0.01,0.05 \
+    --out "$work/benchmarks.h5" > /dev/null 2>&1 || fail "benchmarks backtest"
+  "$riskstep" backtest --data "$shared/indices/sp500.csv" --index sp500 \
+    --period 2008-01-01:2008-06-30 --models garch,fhs --garch-kind gjr --garch-dist skew_t \
+    --fhs-filter garch --window 1000 --levels 0.01 --out "$work/gjr.h5" > /dev/null 2>&1 ||
+    fail "GJR skewed-t backtest"
+  /usr/bin/python3 - "$work/benchmarks.h5" "$work/gjr.h5" <<'PY'
+import json, sys, h5py, numpy as np
+def models(path, levels):
+    found = {}
+    for group in h5py.File(path)["tasks"].values():
+        params = json.loads(group.attrs["parameters"])["params"]
+        for level in levels:
+            var, es = group["var_" + level][:], group["es_" + level][:]
+            assert len(var) > 100 and np.isfinite(var).all() and (es >= var - 1e-12).all(), params
+        found[params["model"]] = params
+    return found
+assert set(models(sys.argv[1], ["0.01", "0.05"])) == {"ewma", "fhs", "garch_evt", "uncond"}
+gjr = models(sys.argv[2], ["0.01"])
+assert gjr["garch"]["garch_kind"] == "gjr" and gjr["garch"]["garch_dist"] == "skew_t", gjr
+assert gjr["fhs"]["fhs_filter"] == "garch" and gjr["fhs"]["window"] == 1000, gjr
+PY
+  # EURO STOXX 50 has 937 returns before 2011: a window of 1000 is refused in one line.
+  expect_bad "index eurostoxx50, model hs: period 2011-01-01:2011-12-31" backtest \
+    --data "$shared/indices/eurostoxx50.csv" --period 2011-01-01:2011-12-31 --models hs \
+    --window 1000
+  grep -q "only 937 available" "$work/err" || fail "the count is missing: $(cat "$work/err")"
+  [ "$(wc -l < "$work/err")" -eq 1 ] || fail "too little history: not one line"
+fi
 echo "backtest_cli: ok"

@@ -15,13 +15,13 @@ const riskstep::SettingsSchema& schema() {
   static const riskstep::SettingsSchema settings = [] {
     riskstep::SettingsSchema s;
     for (const char* name : {"model", "period", "levels", "data_dir", "out_file"})
-      s.add({name, std::string(), SettingRole::identity, "", {}, "", {}});
-    s.add({"kind_of", std::string("a"), SettingRole::identity, "", {"a", "b"}, "", {}});
+      s.add({name, std::string(), SettingRole::identity, "", {}, {}});
+    s.add({"kind_of", std::string("a"), SettingRole::identity, "", {"a", "b"}, {}});
     for (const char* name : {"seed", "i", "window"})
-      s.add({name, int64_t{0}, SettingRole::identity, "", {}, "", {}});
-    s.add({"lr", 0.1, SettingRole::identity, "", {}, "", {}});
-    s.add({"flag", false, SettingRole::identity, "", {}, "", {}});
-    s.add({"threads", int64_t{0}, SettingRole::run, "", {}, "", {}});
+      s.add({name, int64_t{0}, SettingRole::identity, "", {}, {}});
+    s.add({"lr", 0.1, SettingRole::identity, "", {}, {}});
+    s.add({"flag", false, SettingRole::identity, "", {}, {}});
+    s.add({"threads", int64_t{0}, SettingRole::run, "", {}, {}});
     return s;
   }();
   return settings;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "jobs/backtest_var/var_table.h"
 #include "jobs/train_stepnet/stepnet_table.h"
 
 namespace riskstep {
@@ -110,6 +111,37 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
   EXPECT_NE(json.str().find("\"name\": \"train_stepnet\""), std::string::npos) << json.str();
   EXPECT_NE(json.str().find("\"name\": \"toy\""), std::string::npos) << json.str();
   EXPECT_NE(json.str().find("\"type\": \"integer\""), std::string::npos) << json.str();
+}
+
+}  // namespace
+}  // namespace riskstep
+
+namespace riskstep {
+namespace {
+
+// A setting with several values for one model gets its own column and rows (GARCH at windows of
+// 251 and 1000); one that differs only between models (the networks lack a window) does not.
+TEST(VarTable, SettingsThatVaryWithinAModelKeepTheirRowsApart) {
+  Table summary;
+  const std::vector<std::string> model = {"garch", "garch", "hs", "mdn2", "mdn2"};
+  summary.add("task_id", std::vector<std::string>{"a", "b", "c", "d", "e"})
+      .add("kind", std::vector<std::string>(5, "backtest_var"))
+      .add("index", std::vector<std::string>(5, "sp500"))
+      .add("period", std::vector<std::string>(5, "2008"))
+      .add("model", model)
+      .add("window", std::vector<int64_t>{251, 1000, 251, 0, 0})
+      .add("seed", std::vector<int64_t>{-1, -1, -1, 0, 1})
+      .add("level", std::vector<double>(5, 0.01));
+  for (const char* name : {"hits", "hit_rate", "lr_uc", "p_uc", "lr_ind", "p_ind", "lr_cc", "p_cc",
+                           "pass_uc", "pass_cc", "volatility_correlation"})
+    summary.add(name, std::vector<double>{1, 2, 3, 4, 5});
+  const Table table = var_table(summary, {});
+  EXPECT_TRUE(table.has("window"));
+  EXPECT_EQ(table.rows(), 4u);  // garch 251, garch 1000, hs, mdn2 over two seeds
+  Table one_window = summary;
+  std::get<std::vector<int64_t>>(one_window.columns[5])[1] = 251;
+  one_window = one_window.rows_at({0, 2, 3, 4});
+  EXPECT_FALSE(var_table(one_window, {}).has("window"));
 }
 
 }  // namespace
