@@ -1,7 +1,10 @@
 #include "jobs/backtest_var/backtest_result.h"
 
+#include "jobs/backtest_var/network_forecast.h"
 #include "jobs/backtest_var/var_levels.h"
 #include "models/backtest/backtest.h"
+#include "models/backtest/volatility_response.h"
+#include "models/var/ewma.h"
 #include "models/var/mixture_quantile.h"
 
 namespace riskstep {
@@ -26,7 +29,7 @@ class RowWriter {
   Table& table_;
 };
 
-void add_var_statistics(const BacktestResult& stats, RowWriter append) {
+void add_var_statistics(const BacktestResult& stats, double volatility_slope, RowWriter append) {
   append("level", stats.level);
   append("days", stats.days);
   append("hits", stats.hits);
@@ -46,6 +49,7 @@ void add_var_statistics(const BacktestResult& stats, RowWriter append) {
   append("pass_cc", int64_t{stats.p_cc >= 0.05});
   append("traffic_light", stats.traffic_light);
   append("volatility_correlation", stats.volatility_correlation);
+  append("vol_slope", volatility_slope);
   append("dq_stat", stats.dq_stat);
   append("dq_p", stats.dq_p);
   append("pinball_loss", stats.pinball_loss);
@@ -94,6 +98,9 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
   result.columns["dates"] = dates;
   result.columns["loss"] = losses;
 
+  // The RiskMetrics volatility known at t - 1, to measure how VaR follows it (vol_slope).
+  const std::vector<double> ewma = ewma_sigma(returns.returns, 0.94);
+  const std::vector<double> test_sigma(ewma.begin() + window.first, ewma.begin() + window.last);
   TailBacktestOptions options;
   options.monte_carlo.simulations = input.settings.simulations;
   options.monte_carlo_coverage = input.settings.mc_coverage;
@@ -109,7 +116,8 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
     result.columns["var_" + suffix] = forecast.var[i];
     result.columns["es_" + suffix] = tail.es;
     result.columns["hit_" + suffix] = hits(losses, forecast.var[i]);
-    add_var_statistics(stats, RowWriter(result.tables["backtest"]));
+    const double slope = log_log_slope(forecast.var[i], test_sigma);
+    add_var_statistics(stats, slope, RowWriter(result.tables["backtest"]));
     add_tail_statistics(tail_stats, RowWriter(result.tables["backtest"]));
 
     Table row;
@@ -117,7 +125,7 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
         .add("period", std::vector<std::string>{input.period.name})
         .add("model", std::vector<std::string>{input.model})
         .add("seed", std::vector<int64_t>{seed});
-    add_var_statistics(stats, RowWriter(row));
+    add_var_statistics(stats, slope, RowWriter(row));
     add_tail_statistics(tail_stats, RowWriter(row));
     result.summary.append_rows(row);
   }
@@ -147,16 +155,27 @@ Result network_result(const BacktestInput& input, const MdnMemberResult& member,
   result.matrices["mixture/sigma"] = Matrix{days, k, member.sigma, component_names};
   result.matrices["mixture/pi"] = Matrix{days, k, member.pi, component_names};
   Table history;
-  history.add("epoch", member.epoch)
-      .add("fit", member.fit)
-      .add("train_loss", member.train_loss)
-      .add("val_loss", member.val_loss);
+  history.add("epoch", member.epoch).add("fit", member.fit).add("train_loss", member.train_loss);
+  // mdn_validation = none trains without a validation block: no validation loss to show.
+  if (input.settings.mdn_validation != "none") history.add("val_loss", member.val_loss);
   result.tables["history"] = history;
-  const MdnProtocol protocol = mdn_protocol(input.settings);
+  std::vector<int64_t> fit_numbers;
+  std::vector<std::string> last_training_date;
+  for (size_t f = 0; f < member.last_target.size(); ++f) {
+    fit_numbers.push_back(static_cast<int64_t>(f));
+    last_training_date.push_back(input.market.returns.dates[size_t(member.last_target[f])]);
+  }
+  Table fits;
+  fits.add("fit", fit_numbers)
+      .add("best_epoch", member.best_epoch)
+      .add("train_scale", member.train_scale)
+      .add("last_training_date", last_training_date);
+  result.tables["fits"] = fits;
+  const std::string protocol = network_protocol(input.settings);
   result.attributes["network_seed"] = static_cast<int64_t>(member.seed);
   result.attributes["epochs_trained"] = static_cast<int64_t>(member.epochs_trained);
   result.attributes["fits"] = static_cast<int64_t>(member.fits);
-  result.attributes["protocol"] = protocol.describe();
+  result.attributes["protocol"] = protocol;
   result.attributes["nonfinite_loss"] = static_cast<int64_t>(member.nonfinite_loss);
   result.attributes["collapsed"] = static_cast<int64_t>(member.collapsed);
   result.attributes["failure"] = member.failure;
@@ -165,7 +184,7 @@ Result network_result(const BacktestInput& input, const MdnMemberResult& member,
   result.summary.add("collapsed", std::vector<int64_t>(rows, member.collapsed))
       .add("nonfinite_loss", std::vector<int64_t>(rows, member.nonfinite_loss))
       .add("epochs_trained", std::vector<int64_t>(rows, member.epochs_trained))
-      .add("protocol", std::vector<std::string>(rows, protocol.describe()))
+      .add("protocol", std::vector<std::string>(rows, protocol))
       .add("train_seconds", std::vector<double>(rows, member.train_seconds));
   return result;
 }

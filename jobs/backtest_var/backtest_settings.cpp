@@ -39,17 +39,21 @@ bool model_in(const Params& identity, std::initializer_list<const char*> models)
 bool fhs_with(const Params& identity, const char* filter) {
   return model_in(identity, {"fhs"}) && canonical_text(identity.at("fhs_filter")) == filter;
 }
+bool network_with(const Params& identity, const char* filter) {
+  return is_network_model(canonical_text(identity.at("model"))) &&
+         canonical_text(identity.at("mdn_filter")) == filter;
+}
 bool reads_window(const Params& p) {
-  return model_in(p, {"hs", "cmm", "garch", "fhs", "garch_evt"});
+  return model_in(p, {"hs", "cmm", "garch", "fhs", "garch_evt"}) || network_with(p, "garch");
 }
 bool reads_garch_model(const Params& p) {  // distribution
-  return model_in(p, {"garch"}) || fhs_with(p, "garch");
+  return model_in(p, {"garch"}) || fhs_with(p, "garch") || network_with(p, "garch");
 }
 bool reads_garch_recursion(const Params& p) {  // kind and start
-  return model_in(p, {"garch", "garch_evt"}) || fhs_with(p, "garch");
+  return model_in(p, {"garch", "garch_evt"}) || fhs_with(p, "garch") || network_with(p, "garch");
 }
 bool reads_ewma(const Params& p) {
-  return model_in(p, {"ewma"}) || fhs_with(p, "ewma");
+  return model_in(p, {"ewma"}) || fhs_with(p, "ewma") || network_with(p, "ewma");
 }
 bool reads_train_start(const Params& p) {
   return is_network_model(canonical_text(p.at("model"))) || model_in(p, {"uncond"});
@@ -112,6 +116,20 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
           .used_when("model", network_models())
           .identity("refit_start", &S::refit_start, "Refits start from the last weights or anew",
                     {"warm", "fresh"})
+          .used_when("model", network_models())
+          .identity("mdn_scale", &S::mdn_scale,
+                    "Networks: divide returns by the training block's sd (train_sd)",
+                    {"none", "train_sd"})
+          .used_when("model", network_models())
+          .identity("mdn_filter", &S::mdn_filter,
+                    "Networks: model r_t / sigma_t, sigma from EWMA or the daily GARCH",
+                    {"none", "ewma", "garch"})
+          .used_when("model", network_models())
+          .identity("mdn_validation", &S::mdn_validation,
+                    "Networks: the last 10% unused (thesis), for early stopping, or none",
+                    {"thesis", "early_stop", "none"})
+          .used_when("model", network_models())
+          .identity("lags", &S::lags, "Networks: past returns per forecast (1 to 250)")
           .used_when("model", network_models())
           .identity("simulations", &S::simulations, "Draws of the simulated p-values")
           .identity("mc_coverage", &S::mc_coverage,

@@ -36,6 +36,10 @@ struct BacktestSettings {
   int64_t refit_days = 0;                  // > 0: refit every refit_days test days
   std::string refit_window = "expanding";  // expanding | rolling
   std::string refit_start = "warm";        // warm (previous weights) | fresh (the seed's)
+  std::string mdn_scale = "none";          // none | train_sd: returns / the training block's sd
+  std::string mdn_filter = "none";         // none | ewma | garch: the network models r_t / sigma_t
+  std::string mdn_validation = "thesis";   // thesis (unused 10%) | early_stop | none (no block)
+  int64_t lags = 10;                       // returns a network sees per forecast
   // Backtests beyond the study's.
   int64_t simulations = 1000;  // draws of the simulated p-values (ES Z2, bootstrap, durations)
   bool mc_coverage = false;    // also Monte Carlo p-values of Kupiec and Christoffersen

@@ -9,26 +9,13 @@
 #include "jobs/backtest_var/backtest_input.h"
 #include "jobs/backtest_var/backtest_result.h"
 #include "jobs/backtest_var/market_data.h"
+#include "jobs/backtest_var/network_forecast.h"
 #include "jobs/backtest_var/var_levels.h"
 #include "jobs/backtest_var/var_table.h"
 #include "models/var/mdn/mdn_protocol.h"
 
 namespace riskstep {
 namespace {
-
-MdnTrainingOptions mdn_options(const BacktestSettings& s) {
-  MdnTrainingOptions options;
-  options.max_epochs = static_cast<int>(s.max_epochs);
-  options.patience = static_cast<int>(s.patience);
-  options.batch_size = static_cast<int>(s.batch_size);
-  return options;
-}
-
-MdnArchitecture task_architecture(const BacktestSettings& s) {
-  MdnArchitecture architecture = mdn_architecture(s.model);
-  architecture.activation = s.activation;
-  return architecture;
-}
 
 std::string model_list() {
   std::string list;
@@ -78,6 +65,11 @@ void check_settings(const BacktestSettings& s) {
   if (s.max_epochs < 1 || s.patience < 1 || s.batch_size < 1)
     throw std::invalid_argument("settings max_epochs, patience and batch_size: expected >= 1");
   if (is_network_model(s.model)) task_architecture(s);
+  if (s.lags < 1 || s.lags > 250)
+    throw std::invalid_argument("setting 'lags': expected 1 to 250 returns");
+  if (is_network_model(s.model) && s.mdn_filter == "garch" && s.garch_dist == "auto")
+    throw std::invalid_argument(
+        "setting 'garch_dist': the GARCH filter needs a distribution, not auto");
   if (s.train_years < 0 || s.refit_days < 0)
     throw std::invalid_argument("settings train_years and refit_days: expected >= 0");
   if (!s.train_start.empty()) parse_period(s.train_start + ":" + s.train_start);
@@ -128,10 +120,7 @@ std::vector<TaskOutcome> run_ensemble(const std::vector<Task>& tasks, const Back
                                   " cannot train as one ensemble");
     seeds.push_back(task.seed);
   }
-  const std::vector<MdnMemberResult> members =
-      forecast_mdn(input.market.returns.returns, input.market.returns.dates, input.window.first,
-                   input.window.last, task_architecture(input.settings), seeds,
-                   mdn_options(input.settings), mdn_protocol(input.settings));
+  const std::vector<MdnMemberResult> members = forecast_networks(input, seeds);
   std::vector<TaskOutcome> outcomes(tasks.size());
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (members[i].nonfinite_loss) {

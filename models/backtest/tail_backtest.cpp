@@ -24,10 +24,17 @@ TailBacktestResult tail_backtest(const std::vector<double>& losses, const std::v
                                  const TailBacktestOptions& options) {
   TailBacktestResult result;
   for (double value : forecast.es) result.es_mean += value / double(forecast.es.size());
-  const SimulatedTestResult z2 = acerbi_szekely_test(
-      losses, var, forecast.es, level, forecast.samplers, stream(options.monte_carlo, 1));
-  result.z2 = z2.statistic;
-  result.p_z2 = z2.p_value;
+  // Z2 divides by ES: a forecast with ES <= 0 on some day (a model predicting a gain even in its
+  // tail) fails the ES test outright (Z2 at its cap, p 0) rather than failing the task.
+  if (std::all_of(forecast.es.begin(), forecast.es.end(), [](double es) { return es > 0.0; })) {
+    const SimulatedTestResult z2 = acerbi_szekely_test(
+        losses, var, forecast.es, level, forecast.samplers, stream(options.monte_carlo, 1));
+    result.z2 = z2.statistic;
+    result.p_z2 = z2.p_value;
+  } else {
+    result.z2 = 1e12;
+    result.p_z2 = 0.0;
+  }
   const ExceedanceResidualResult mf =
       mcneil_frey_test(losses, var, forecast.es, forecast.scale, stream(options.monte_carlo, 2));
   result.exceedances = mf.exceedances;

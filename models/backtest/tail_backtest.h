@@ -26,7 +26,7 @@ struct TailBacktestOptions {
 
 struct TailBacktestResult {
   double es_mean = 0.0;
-  double z2 = 0.0, p_z2 = 1.0;
+  double z2 = 0.0, p_z2 = 1.0;  // 1e12 and 0 (rejected) when some day's ES <= 0
   int64_t exceedances = 0;
   double mean_residual = 0.0, mf_statistic = 0.0, p_mf = 1.0;
   double duration_b = 1.0, lr_duration = 0.0, p_duration = 1.0, p_duration_mc = 1.0;

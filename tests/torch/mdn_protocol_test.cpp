@@ -3,6 +3,8 @@
 // fresh starts differ, a later training window shrinks the training block.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -86,6 +88,65 @@ TEST(MdnProtocol, ALaterTrainingWindowShrinksTheTrainingBlock) {
   const auto result =
       forecast_mdn(m.returns, m.dates, 800, 860, mdn_architecture("mdn2"), {1}, quick(), recent);
   EXPECT_EQ(result[0].mu.size(), 60u * 2);
+}
+
+// Without a validation block a fit trains on every return before its first test day: with a
+// monthly refit, each fit's last training target is the day before the days it forecasts.
+TEST(MdnProtocol, WithoutValidationEachMonthlyRefitTrainsUpToTheDayBeforeIt) {
+  const Market m = market(900);
+  const MdnSplit split = mdn_split(m.dates, 800, 860, 10, 300, false);
+  EXPECT_EQ(split.train.first, 310u);
+  EXPECT_EQ(split.train.last, 800u);  // the last target: return 799
+  EXPECT_EQ(split.validation.size(), 0u);
+  MdnTrainingOptions options = quick();
+  options.validation = MdnValidation::none;
+  MdnProtocol monthly;
+  monthly.refit_days = 21;
+  const auto result =
+      forecast_mdn(m.returns, m.dates, 800, 860, mdn_architecture("mdn2"), {1}, options, monthly);
+  ASSERT_EQ(result[0].last_target.size(), 3u);
+  EXPECT_EQ(result[0].last_target, (std::vector<int64_t>{799, 820, 841}));
+}
+
+// Early stopping on the validation loss keeps the weights of the best epoch: they equal a run of
+// exactly that many epochs (training does not depend on the stopping rule), bit for bit.
+TEST(MdnProtocol, EarlyStoppingRestoresTheBestWeights) {
+  const Market m = market(900);
+  const auto arch = mdn_architecture("mdn2");
+  MdnTrainingOptions early;
+  early.max_epochs = 40;
+  early.patience = 3;
+  early.validation = MdnValidation::early_stop;
+  const auto stopped = train_mdn_ensemble(m.returns, m.dates, 800, 860, arch, {4}, early)[0];
+  const int64_t best = stopped.best_epoch.at(0);
+  ASSERT_GE(best, 1);
+  EXPECT_LT(best, stopped.epochs_trained);  // it stopped after the best, and went back
+  const auto& val = stopped.val_loss;
+  EXPECT_EQ(*std::min_element(val.begin(), val.end()), val[size_t(best - 1)]);
+  MdnTrainingOptions exactly;
+  exactly.max_epochs = int(best);
+  exactly.patience = 1000;
+  const auto plain = train_mdn_ensemble(m.returns, m.dates, 800, 860, arch, {4}, exactly)[0];
+  EXPECT_EQ(plain.final_parameters, stopped.final_parameters);
+  EXPECT_EQ(plain.mu, stopped.mu);
+}
+
+// Scaled by the training block's sd, the network sees returns of sd ~1, and its forecast is scaled
+// back: the mixture's sigma is of the returns' size, and the scale is recorded.
+TEST(MdnProtocol, ScalingByTheTrainingSdScalesTheForecastBack) {
+  const Market m = market(900);
+  MdnTrainingOptions options = quick();
+  options.scale_by_train_sd = true;
+  const auto scaled =
+      train_mdn_ensemble(m.returns, m.dates, 800, 860, mdn_architecture("mdn2"), {1}, options)[0];
+  const MdnSplit split = mdn_split(m.dates, 800, 860, 10);
+  double mean = 0, squares = 0;
+  for (size_t t = split.train.first; t < split.train.last; ++t) mean += m.returns[t];
+  mean /= double(split.train.size());
+  for (size_t t = split.train.first; t < split.train.last; ++t)
+    squares += (m.returns[t] - mean) * (m.returns[t] - mean);
+  EXPECT_NEAR(scaled.train_scale.at(0), std::sqrt(squares / double(split.train.size() - 1)), 1e-15);
+  for (double sigma : scaled.sigma) EXPECT_LT(sigma, 0.2);  // returns, not sd units
 }
 
 }  // namespace

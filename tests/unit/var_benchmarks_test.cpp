@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "models/backtest/expected_shortfall.h"
+#include "models/backtest/volatility_response.h"
 #include "models/var/ewma.h"
 #include "models/var/filtered_hs.h"
 #include "models/var/garch_evt.h"
 #include "models/var/gpd.h"
 #include "models/var/unconditional.h"
+#include "models/var/volatility_filter.h"
 
 namespace riskstep {
 namespace {
@@ -214,6 +216,42 @@ TEST(Unconditional, IsTheQuantileOfEverythingSinceTheStart) {
     EXPECT_NEAR(forecast.var[0][t - 500], -linear_quantile(seen, 0.01), 1e-16) << t;
     EXPECT_NEAR(forecast.var[1][t - 500], -linear_quantile(seen, 0.05), 1e-16) << t;
   }
+}
+
+}  // namespace
+}  // namespace riskstep
+
+namespace riskstep {
+namespace {
+
+// A filter's sigma at t uses nothing after t - 1: changing returns from t on leaves sigma_0..t.
+TEST(VolatilityFilter, SigmaAtTUsesOnlyEarlierReturns) {
+  std::vector<double> r = simulated_returns(500, 9);
+  GarchOptions garch;
+  garch.distribution = GarchDistribution::normal;
+  garch.window = 251;
+  for (const VolatilityFilter filter : {VolatilityFilter::ewma, VolatilityFilter::garch}) {
+    const FilteredSigma before = filter_sigma(r, filter, 0.94, garch);
+    std::vector<double> changed = r;
+    for (size_t t = 400; t < changed.size(); ++t) changed[t] = -changed[t] * 3.0;
+    const FilteredSigma after = filter_sigma(changed, filter, 0.94, garch);
+    for (size_t t = before.first; t <= 400; ++t) EXPECT_EQ(before.sigma[t], after.sigma[t]) << t;
+    EXPECT_NE(before.sigma[401], after.sigma[401]);
+    EXPECT_EQ(before.first, filter == VolatilityFilter::ewma ? 30u : 251u);
+  }
+}
+
+// The log-log slope by hand: VaR = c sigma^b gives b; a constant VaR gives 0.
+TEST(VolatilityResponse, SlopeOfLogVarOnLogSigma) {
+  std::vector<double> sigma, scaled, constant;
+  for (int t = 1; t <= 50; ++t) {
+    sigma.push_back(0.005 * t);
+    scaled.push_back(2.3 * std::pow(0.005 * t, 0.7));
+    constant.push_back(0.03);
+  }
+  EXPECT_NEAR(log_log_slope(scaled, sigma), 0.7, 1e-12);
+  EXPECT_NEAR(log_log_slope(constant, sigma), 0.0, 1e-12);
+  EXPECT_EQ(log_log_slope({0.01, -0.01}, {0.01, 0.02}), 0.0);  // too few usable days
 }
 
 }  // namespace

@@ -25,8 +25,9 @@ struct Windows {
   int64_t real = 0;
 };
 
+// `scale` divides every return (1: as they are).
 Windows make_windows(const std::vector<double>& returns, const IndexRange& range, int lags,
-                     int64_t multiple) {
+                     int64_t multiple, double scale) {
   const int64_t n = static_cast<int64_t>(range.size());
   const int64_t padded = (n + multiple - 1) / multiple * multiple;
   Windows w;
@@ -39,8 +40,10 @@ Windows make_windows(const std::vector<double>& returns, const IndexRange& range
   auto weight = w.weights.accessor<float, 1>();
   for (int64_t j = 0; j < n; ++j) {
     const size_t t = range.first + static_cast<size_t>(j);
-    for (int l = 0; l < lags; ++l) x[j][l] = static_cast<float>(returns[t - lags + l]);
-    y[j] = static_cast<float>(returns[t]);
+    for (int l = 0; l < lags; ++l)
+      x[j][l] =
+          static_cast<float>(scale == 1.0 ? returns[t - lags + l] : returns[t - lags + l] / scale);
+    y[j] = static_cast<float>(scale == 1.0 ? returns[t] : returns[t] / scale);
     weight[j] = 1.0f;
   }
   return w;
@@ -61,7 +64,21 @@ struct Member {
   std::mt19937_64 shuffle_rng;
   EarlyStopping stopping;
   torch::Tensor final_parameters;  // [P_pad] once stopped
+  torch::Tensor best_parameters;   // early_stop: the weights of the best validation epoch
+  int64_t best_epoch = 0;
 };
+
+// The sample sd of the training targets: what scale_by_train_sd divides the returns by.
+double train_sd(const std::vector<double>& returns, const IndexRange& range) {
+  double mean = 0.0, squares = 0.0;
+  for (size_t t = range.first; t < range.last; ++t) mean += returns[t];
+  mean /= double(range.size());
+  for (size_t t = range.first; t < range.last; ++t)
+    squares += (returns[t] - mean) * (returns[t] - mean);
+  const double sd = std::sqrt(squares / double(range.size() - 1));
+  if (!(sd > 0.0)) throw std::invalid_argument("MDN scaling: the training returns have no spread");
+  return sd;
+}
 
 std::string describe_failure(const MdnMemberResult& r) {
   std::ostringstream out;
@@ -114,6 +131,13 @@ void validate_options(const MdnTrainingOptions& o) {
 
 }  // namespace
 
+MdnValidation parse_mdn_validation(const std::string& name) {
+  if (name == "thesis") return MdnValidation::thesis;
+  if (name == "early_stop") return MdnValidation::early_stop;
+  if (name == "none") return MdnValidation::none;
+  throw std::invalid_argument("MDN validation '" + name + "': expected thesis, early_stop or none");
+}
+
 std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& returns,
                                                 const std::vector<std::string>& return_dates,
                                                 size_t test_first, size_t test_last,
@@ -144,17 +168,19 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
                                 " dates; expected one date per return");
   if (seeds.empty()) return {};
   const MdnShape shape = mdn_shape(architecture);
+  const bool validating = options.validation != MdnValidation::none;
   const MdnSplit split =
-      mdn_split(return_dates, test_first, test_last, shape.lags, window.history_first);
+      mdn_split(return_dates, test_first, test_last, shape.lags, window.history_first, validating);
+  const double scale = options.scale_by_train_sd ? train_sd(returns, split.train) : 1.0;
   torch::set_num_threads(options.threads);
   at::NoGradGuard outer_no_grad;  // re-enabled only around the training forward/backward
 
   // Batches are padded to the full batch size (padding weight 0) and validation/test sets to a
   // multiple of 32, so every member always sees the same tensor shapes: see MdnShape::padded_count.
   const int64_t B = options.batch_size, K = shape.components, L = shape.lags;
-  const Windows train = make_windows(returns, split.train, L, 1);
-  const Windows validation = make_windows(returns, split.validation, L, 32);
-  const Windows test = make_windows(returns, split.test, L, 32);
+  const Windows train = make_windows(returns, split.train, L, 1, scale);
+  const Windows validation = make_windows(returns, split.validation, L, 32, scale);
+  const Windows test = make_windows(returns, split.test, L, 32, scale);
   const int64_t n_train = train.real, n_batches = (n_train + B - 1) / B;
 
   std::vector<Member> members;
@@ -162,7 +188,8 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
   std::vector<torch::Tensor> initial;
   for (uint64_t seed : seeds) {
     Member m{
-        {}, std::mt19937_64(seed ^ 0x9e3779b97f4a7c15ULL), EarlyStopping(options.patience), {}};
+        {}, std::mt19937_64(seed ^ 0x9e3779b97f4a7c15ULL), EarlyStopping(options.patience), {}, {},
+        0};
     m.result.seed = seed;
     m.result.components = shape.components;
     members.push_back(std::move(m));
@@ -220,7 +247,9 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
       loss_sum.add_(loss.to(torch::kDouble), static_cast<double>(real));
     }
     loss_sum.div_(static_cast<double>(n_train));
-    const auto val = validation_loss(flat, shape, validation, architecture.logit_penalty, B);
+    const auto val = validating
+                         ? validation_loss(flat, shape, validation, architecture.logit_penalty, B)
+                         : std::vector<double>(static_cast<size_t>(E), std::nan(""));
 
     const double seconds_each =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
@@ -235,11 +264,21 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
       m.result.val_loss.push_back(val_loss);
       m.result.epochs_trained = epoch;
       m.result.train_seconds += seconds_each;
-      m.result.nonfinite_loss = !std::isfinite(train_loss) || !std::isfinite(val_loss);
-      const bool stop = m.stopping.should_stop(train_loss) || m.result.nonfinite_loss ||
-                        epoch == options.max_epochs;
+      m.result.nonfinite_loss =
+          !std::isfinite(train_loss) || (validating && !std::isfinite(val_loss));
+      const bool on_validation = options.validation == MdnValidation::early_stop;
+      const double best_before = m.stopping.best();
+      const bool stop = m.stopping.should_stop(on_validation ? val_loss : train_loss) ||
+                        m.result.nonfinite_loss || epoch == options.max_epochs;
+      if (on_validation && m.stopping.best() < best_before) {  // a new best: keep its weights
+        m.best_parameters = flat[e].detach().clone();
+        m.best_epoch = epoch;
+      }
+      if (!on_validation) m.best_epoch = epoch;
       if (stop)
-        m.final_parameters = flat[e].detach().clone();
+        m.final_parameters = on_validation && m.best_parameters.defined()
+                                 ? m.best_parameters
+                                 : flat[e].detach().clone();
       else
         keep.push_back(e);
     }
@@ -260,8 +299,11 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
   const int64_t E = all.size(0), N = test.inputs.size(0), days = test.real;
   const auto inputs = test.inputs.unsqueeze(0).expand({E, N, L}).contiguous();
   const auto mixture = mdn_forward(mdn_parameter_views(all, shape), inputs, shape);
-  const auto mu = mixture.mu.to(torch::kDouble).contiguous();
-  const auto sigma = mixture.sigma.to(torch::kDouble).contiguous();
+  // Back to returns: a mixture of scaled returns scales its mu and sigma.
+  const auto mu = scale == 1.0 ? mixture.mu.to(torch::kDouble).contiguous()
+                               : mixture.mu.to(torch::kDouble).mul(scale).contiguous();
+  const auto sigma = scale == 1.0 ? mixture.sigma.to(torch::kDouble).contiguous()
+                                  : mixture.sigma.to(torch::kDouble).mul(scale).contiguous();
   const auto pi = torch::softmax(mixture.logits, -1).to(torch::kDouble).contiguous();
   std::vector<MdnMemberResult> results;
   for (int64_t e = 0; e < E; ++e) {
@@ -278,6 +320,9 @@ std::vector<MdnMemberResult> train_mdn_ensemble(const std::vector<double>& retur
     }
     r.failure = describe_failure(r);
     r.fit.assign(r.epoch.size(), 0);
+    r.best_epoch = {members[static_cast<size_t>(e)].best_epoch};
+    r.train_scale = {scale};
+    r.last_target = {static_cast<int64_t>(split.train.last) - 1};
     const auto weights = all[e].to(torch::kDouble).contiguous();
     r.final_parameters.assign(weights.data_ptr<double>(),
                               weights.data_ptr<double>() + weights.numel());

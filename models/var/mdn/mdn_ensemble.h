@@ -25,9 +25,19 @@ struct MdnArchitecture {
 MdnArchitecture mdn_architecture(const std::string& name);
 std::vector<std::string> mdn_architecture_names();
 
+// What the last 10% of a fit's window (mdn_split.h) is for: the thesis computes its loss and never
+// uses it; early_stop stops on it (patience epochs without a strictly lower validation loss) and
+// restores the weights of the best epoch; none trains on every return up to the test window.
+enum class MdnValidation { thesis, early_stop, none };
+MdnValidation parse_mdn_validation(const std::string& name);  // thesis | early_stop | none
+
 struct MdnTrainingOptions {
   int max_epochs = 100;
-  int patience = 5;  // early stopping on the training loss, min_delta 0, no weight restore
+  int patience = 5;  // thesis and none: early stopping on the training loss, no weight restore
+  MdnValidation validation = MdnValidation::thesis;
+  // Divide inputs and targets by the training block's return sd (the head starts at sigma = 1, and
+  // returns are ~0.01) and multiply the forecast mixture's mu and sigma back.
+  bool scale_by_train_sd = false;
   int batch_size = 32;
   double learning_rate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
   // Intra-op threads (torch::set_num_threads, process-wide). 1 keeps results independent of the
@@ -49,6 +59,9 @@ struct MdnMemberResult {
                                 // divided by the number of members active)
   std::vector<int64_t> fit;     // per history row: which fit (0, 1, ... with refits) it belongs to
   int fits = 1;                 // trainings behind the forecast (1 + refits)
+  std::vector<int64_t> best_epoch;       // per fit: the epoch whose weights forecast (early_stop)
+  std::vector<double> train_scale;       // per fit: what returns were divided by (1: unscaled)
+  std::vector<int64_t> last_target;      // per fit: the last return index trained on
   std::vector<double> final_parameters;  // the member's weights at the end (a warm start's input)
 };
 

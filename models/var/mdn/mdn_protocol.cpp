@@ -47,6 +47,9 @@ void append(MdnMemberResult& all, MdnMemberResult&& part, int fit) {
   extend(all.train_loss, part.train_loss);
   extend(all.val_loss, part.val_loss);
   all.fit.insert(all.fit.end(), part.epoch.size(), fit);
+  extend(all.best_epoch, part.best_epoch);
+  extend(all.train_scale, part.train_scale);
+  extend(all.last_target, part.last_target);
   all.epochs_trained += part.epochs_trained;
   all.train_seconds += part.train_seconds;
   all.nonfinite_loss = all.nonfinite_loss || part.nonfinite_loss;

@@ -8,7 +8,7 @@
 namespace riskstep {
 
 MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_first,
-                   size_t test_last, int lags, size_t history_first) {
+                   size_t test_last, int lags, size_t history_first, bool with_validation) {
   const std::string where = "mdn split: ";
   if (lags < 1)
     throw std::invalid_argument(where + "lags is " + std::to_string(lags) + "; expected >= 1");
@@ -35,8 +35,14 @@ MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_fir
                                 std::to_string(history_first) + " leaves too little history");
   const size_t end_train =
       start + static_cast<size_t>(0.9 * static_cast<double>(end_valid - start));
-  // Row r <-> return index r-1.
   MdnSplit split;
+  if (!with_validation) {
+    split.train = {history_first + n_lags, test_first};
+    split.validation = {test_first, test_first};
+    split.test = {test_first, test_last};
+    return split;
+  }
+  // Row r <-> return index r-1.
   split.train = {start + n_lags, end_train - 1};
   split.validation = {end_train - 1 + n_lags, end_valid - 1};
   split.test = {test_first, test_last};

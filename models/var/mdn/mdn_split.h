@@ -12,6 +12,9 @@
 // A training window that starts later (history_first > 0, the return index it starts at) splits
 // the rows from history_first+1 on the same way: end_train = start + floor(0.9 (end_valid -
 // start)). history_first = 0 is the study's split.
+// Without a validation block (`with_validation` false) every return before the test window is a
+// training target: targets history_first+lags .. test_first-1, the last one the day before the
+// first test day.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -30,6 +33,7 @@ struct MdnSplit {
 // Throws std::invalid_argument when the window is empty, out of range, the dates are not
 // ascending, or a block would be empty.
 MdnSplit mdn_split(const std::vector<std::string>& return_dates, size_t test_first,
-                   size_t test_last, int lags, size_t history_first = 0);
+                   size_t test_last, int lags, size_t history_first = 0,
+                   bool with_validation = true);
 
 }  // namespace riskstep
