@@ -3,6 +3,7 @@
 #include "jobs/backtest_var/network_forecast.h"
 #include "jobs/backtest_var/var_levels.h"
 #include "models/backtest/backtest.h"
+#include "models/backtest/scoring.h"
 #include "models/backtest/volatility_response.h"
 #include "models/var/ewma.h"
 #include "models/var/mixture_quantile.h"
@@ -29,7 +30,19 @@ class RowWriter {
   Table& table_;
 };
 
-void add_var_statistics(const BacktestResult& stats, double volatility_slope, RowWriter append) {
+// Beyond the VaR tests: how the VaR follows volatility, and the mean scores (scoring.h).
+struct ForecastScores {
+  double vol_slope = 0.0, tick_loss = 0.0, fz0_loss = 0.0;
+};
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0.0;
+  for (double value : values) sum += value;
+  return values.empty() ? 0.0 : sum / double(values.size());
+}
+
+void add_var_statistics(const BacktestResult& stats, const ForecastScores& scores,
+                        RowWriter append) {
   append("level", stats.level);
   append("days", stats.days);
   append("hits", stats.hits);
@@ -49,7 +62,9 @@ void add_var_statistics(const BacktestResult& stats, double volatility_slope, Ro
   append("pass_cc", int64_t{stats.p_cc >= 0.05});
   append("traffic_light", stats.traffic_light);
   append("volatility_correlation", stats.volatility_correlation);
-  append("vol_slope", volatility_slope);
+  append("vol_slope", scores.vol_slope);
+  append("tick_loss", scores.tick_loss);
+  append("fz0_loss", scores.fz0_loss);
   append("dq_stat", stats.dq_stat);
   append("dq_p", stats.dq_p);
   append("pinball_loss", stats.pinball_loss);
@@ -116,8 +131,13 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
     result.columns["var_" + suffix] = forecast.var[i];
     result.columns["es_" + suffix] = tail.es;
     result.columns["hit_" + suffix] = hits(losses, forecast.var[i]);
-    const double slope = log_log_slope(forecast.var[i], test_sigma);
-    add_var_statistics(stats, slope, RowWriter(result.tables["backtest"]));
+    const std::vector<double> tick = tick_losses(losses, forecast.var[i], input.levels[i]);
+    const std::vector<double> fz0 = fz0_losses(losses, forecast.var[i], tail.es, input.levels[i]);
+    const ForecastScores scores{log_log_slope(forecast.var[i], test_sigma), mean_of(tick),
+                                mean_of(fz0)};
+    result.columns["tick_" + suffix] = tick;
+    result.columns["fz0_" + suffix] = fz0;
+    add_var_statistics(stats, scores, RowWriter(result.tables["backtest"]));
     add_tail_statistics(tail_stats, RowWriter(result.tables["backtest"]));
 
     Table row;
@@ -125,7 +145,7 @@ Result backtest_result(const BacktestInput& input, const VarForecast& forecast,
         .add("period", std::vector<std::string>{input.period.name})
         .add("model", std::vector<std::string>{input.model})
         .add("seed", std::vector<int64_t>{seed});
-    add_var_statistics(stats, slope, RowWriter(row));
+    add_var_statistics(stats, scores, RowWriter(row));
     add_tail_statistics(tail_stats, RowWriter(row));
     result.summary.append_rows(row);
   }

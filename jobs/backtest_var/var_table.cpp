@@ -36,7 +36,7 @@ Table single_run_table(const Table& summary, const std::vector<std::string>& gro
                            "pass_uc", "pass_cc", "volatility_correlation"})
     columns.push_back({name, Reducer::mean, name});
   // Results written before these statistics existed have no such columns.
-  for (const char* name : {"vol_slope", "p_z2", "p_mf", "p_duration_mc"})
+  for (const char* name : {"vol_slope", "tick_loss", "fz0_loss", "p_z2", "p_mf", "p_duration_mc"})
     if (summary.has(name)) columns.push_back({name, Reducer::mean, name});
   const Table values = aggregate_table(summary, group_by, columns);
   Table table;
@@ -71,7 +71,8 @@ Table spread_over_seeds_table(const Table& summary, const std::vector<std::strin
   columns.insert(columns.end(),
                  {{"lr_uc", Reducer::mean, "lr_uc_mean"},
                   {"volatility_correlation", Reducer::mean, "volatility_correlation"}});
-  if (summary.has("vol_slope")) columns.push_back({"vol_slope", Reducer::mean, "vol_slope"});
+  for (const char* name : {"vol_slope", "tick_loss", "fz0_loss"})
+    if (summary.has(name)) columns.push_back({name, Reducer::mean, name});
   return aggregate_table(summary, group_by, columns);
 }
 

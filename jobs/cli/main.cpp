@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "jobs/backtest_var/backtest_command.h"
+#include "jobs/backtest_var/compare_command.h"
 #include "jobs/cli/aggregate_command.h"
 #include "jobs/cli/cpu_kernels.h"
 #include "jobs/cli/report_command.h"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   riskstep::add_train_command(app, registry, exit_code);
   riskstep::add_sweep_command(app, registry, exit_code);
   riskstep::add_aggregate_command(app, registry, exit_code);
+  riskstep::add_compare_command(app, exit_code);
   riskstep::add_report_command(app, exit_code);
   riskstep::add_slurm_command(app, registry, exit_code);
 
