@@ -144,6 +144,9 @@ class BacktestVarJob : public Job {
 
   std::string batch_key(const Task& task) const override { return ensemble_key(task); }
 
+  // The networks are small: every backtest computes on CPUs.
+  std::string device(const Task& /*task*/) const override { return "cpu"; }
+
   // Seconds on one core, roughly (herrig2023 sweep, one thread): a network seed in a batched
   // ensemble 0.3-1 s, a GARCH backtest of ~500 daily fits 0.08 s, HS and CMM a few
   // milliseconds. A sweep starts the network ensembles before the fast classical models.

@@ -5,14 +5,17 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
-#include "pipeline/store/out_layout.h"
 #include "pipeline/cluster/slurm_client.h"
 #include "pipeline/cluster/slurm_script.h"
 #include "pipeline/cluster/slurm_values.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/engine/sweep_plan.h"
+#include "pipeline/engine/sweep_spec.h"
+#include "pipeline/store/out_layout.h"
 
 namespace riskstep {
 namespace fs = std::filesystem;
@@ -23,6 +26,7 @@ struct SubmitOptions {
   std::string spec;
   std::string out;
   std::string job_name;
+  std::string setup_file;
   std::string launcher = "mpirun";
   int ntasks_per_node = 0;  // 0: 1, or --gpus-per-node on GPU jobs
   bool no_requeue = false;
@@ -76,14 +80,87 @@ SlurmRequest build_request(SubmitOptions& o) {
   if (o.ntasks_per_node < 0)
     throw std::invalid_argument("--ntasks-per-node: expected a positive count");
   r.requeue = !o.no_requeue;
+  if (!o.setup_file.empty()) {
+    std::ifstream in(o.setup_file, std::ios::binary);
+    if (!in) throw std::invalid_argument("--setup-file: cannot read " + o.setup_file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    r.setup += (r.setup.empty() ? "" : "\n") + text.str();
+  }
+  if (!r.template_file.empty()) {
+    if (!fs::is_regular_file(r.template_file))
+      throw std::invalid_argument("--template: no such file: " + r.template_file);
+    r.template_file = fs::absolute(r.template_file).lexically_normal().string();
+  }
   return checked(r);
+}
+
+// Where the job reads the spec: a copy in OUT/slurm/ with its relative paths resolved, since the
+// spec may lie where compute nodes cannot see it (a node-local /tmp) or change before the job runs.
+struct SpecCopy {
+  fs::path path;
+  std::string text;
+};
+SpecCopy spec_copy(const SubmitOptions& o, const SlurmRequest& r) {
+  return {out_layout::slurm_dir(r.out_dir) + "/" + r.job_name + ".spec.toml",
+          spec_toml(load_sweep_spec(o.spec))};
+}
+
+// File systems each node has its own of: a path there on the submit host is not the compute
+// node's.
+bool node_local(const std::string& path) {
+  for (const char* local : {"/tmp/", "/var/tmp/", "/dev/shm/", "/run/"})
+    if (path.rfind(local, 0) == 0) return true;
+  return false;
+}
+
+void warn(const std::string& text) {
+  std::cerr << "riskstep slurm submit: warning: " << printable(text) << "\n";
+}
+
+// Every path the job needs that compute nodes may not see, and GPUs asked for tasks that never
+// use them.
+void warn_about(const SlurmRequest& r, const SweepPlan& plan, const JobRegistry& registry) {
+  std::set<std::string> inputs;
+  for (const Task& task : plan.tasks)
+    for (const auto& [name, value] : task.run_settings)
+      if (const auto* text = std::get_if<std::string>(&value);
+          text && plan.settings.find(name)->role == SettingRole::input && !text->empty() &&
+          (*text)[0] == '/')
+        inputs.insert(*text);
+  std::vector<std::pair<std::string, std::string>> paths = {
+      {"the riskstep binary", r.riskstep_path}, {"--out", r.out_dir}};
+  for (const auto& input : inputs) paths.emplace_back("input data", input);
+  if (node_local(fs::absolute(plan.spec.source).string()))
+    warn("the spec " + plan.spec.source + " lies on a node-local file system: the job reads its " +
+         "copy in " + out_layout::slurm_dir(r.out_dir));
+  for (const auto& [what, path] : paths)
+    if (node_local(path + "/"))
+      warn(what + " " + path + " lies on a node-local file system: compute nodes see their own; " +
+           "use a path on a shared file system");
+  for (fs::path dir = fs::path(r.riskstep_path).parent_path(); dir.has_relative_path();
+       dir = dir.parent_path())
+    if (fs::exists(dir / "CMakeCache.txt")) {
+      warn("the job runs " + r.riskstep_path + " from a build tree: rebuilding it changes what " +
+           "queued jobs run; install it (cmake --install " + dir.string() +
+           " --prefix P) and submit with P/bin/riskstep");
+      break;
+    }
+  if (r.gpus_per_node > 0) {
+    const std::unique_ptr<Job> job = registry.make(plan.spec.kind);
+    bool any_gpu = false;
+    for (const Task& task : plan.tasks) any_gpu = any_gpu || job->device(task) != "cpu";
+    if (!any_gpu)
+      warn("--gpus-per-node " + std::to_string(r.gpus_per_node) + ": " + plan.spec.kind +
+           " computes on CPUs only; the GPUs would idle");
+  }
 }
 
 // A spec the sweep would refuse makes a job that fails on the cluster: refuse it here, with the
 // same checks as `riskstep sweep --dry-run` (the --set arguments after -- included).
-void check_spec(const SlurmRequest& r, const JobRegistry& registry) {
+SweepPlan check_spec(const SlurmRequest& r, const std::string& spec, const JobRegistry& registry) {
   SweepOptions sweep;
-  sweep.spec_path = r.spec_path;
+  sweep.spec_path = spec;
   sweep.out_dir = r.out_dir;
   sweep.dry_run = true;
   for (size_t i = 0; i + 1 < r.sweep_args.size(); ++i)
@@ -96,17 +173,33 @@ void check_spec(const SlurmRequest& r, const JobRegistry& registry) {
         " but a job gets " + std::to_string(ranks) +
         " rank(s): raise --nodes or "
         "--ntasks-per-node");
+  return plan;
+}
+
+// sbatch's own words, line by line, then what to look at.
+int report_sbatch_failure(const SbatchError& error) {
+  std::cerr << "riskstep slurm submit: " << error.what() << ":\n";
+  std::istringstream lines(error.output);
+  for (std::string line; std::getline(lines, line);) std::cerr << "  " << printable(line) << "\n";
+  std::cerr << "riskstep slurm submit: check that Slurm answers on this host (sinfo; SLURM_CONF), "
+               "and the partition, account, QOS, memory and limits asked for (--dry-run shows "
+               "the script)\n";
+  return 1;
 }
 
 int submit(SubmitOptions& o, const JobRegistry& registry) {
   SlurmRequest r;
   RenderedScripts scripts;
+  SpecCopy copy;
   try {
     if (o.array_given && o.request.array_shards < 1)
       throw std::invalid_argument("--array: expected a number of shards of at least 1, got " +
                                   std::to_string(o.request.array_shards));
     r = build_request(o);
-    check_spec(r, registry);
+    const SweepPlan plan = check_spec(r, o.spec, registry);
+    warn_about(r, plan, registry);
+    copy = spec_copy(o, r);
+    r.spec_path = copy.path.string();
     scripts = render_slurm_scripts(r, find_slurm_template_dir());
   } catch (const std::invalid_argument& e) {
     std::cerr << "riskstep slurm submit: " << printable(e.what()) << "\n";
@@ -125,6 +218,8 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
       "--output=" + literal_for_filename_pattern(log_dir.string()) + "/%x-%j.out";
 
   if (o.dry_run) {  // stdout: the script(s); stderr: how they would be submitted
+    std::cerr << "riskstep slurm submit: the job reads the spec from " << copy.path.string()
+              << " (written on submission, relative paths resolved)\n";
     std::cerr << "sbatch " << shell_single_quote(main_options[0]) << " "
               << shell_single_quote(script_file.string()) << "\n";
     std::cout << scripts.main;
@@ -137,8 +232,14 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
     return 0;
   }
   fs::create_directories(log_dir);
+  write_file(copy.path, copy.text);
   write_file(script_file, scripts.main);
-  const std::string job_id = submit_batch_script(script_file.string(), main_options);
+  std::string job_id;
+  try {
+    job_id = submit_batch_script(script_file.string(), main_options);
+  } catch (const SbatchError& error) {
+    return report_sbatch_failure(error);
+  }
   std::cout << job_id << "\n";
   if (scripts.merge.empty()) {
     std::cerr << "riskstep: submitted job " << job_id << " (" << r.nodes * r.ntasks_per_node
@@ -147,8 +248,15 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
     return 0;
   }
   write_file(merge_file, scripts.merge);
-  const std::string merge_id =
-      submit_batch_script(merge_file.string(), {"--dependency=afterany:" + job_id, merge_output});
+  std::string merge_id;
+  try {
+    merge_id =
+        submit_batch_script(merge_file.string(), {"--dependency=afterany:" + job_id, merge_output});
+  } catch (const SbatchError& error) {
+    std::cerr << "riskstep slurm submit: the array job " << job_id
+              << " is queued, but not its merge job\n";
+    return report_sbatch_failure(error);
+  }
   std::cout << merge_id << "\n";
   std::cerr << "riskstep: submitted array job " << job_id << " (" << r.array_shards
             << " shards) and merge job " << merge_id << " after it; logs in " << log_dir.string()
@@ -183,10 +291,14 @@ void add_slurm_command(CLI::App& app, const JobRegistry& registry, int& exit_cod
       --cpus-per-task 8 --time 1-00:00:00 --partition gpu --account myproject
   # a job array of 20 shards, at most 5 running at once, then a merge job:
   riskstep slurm submit jobs/specs/herrig2023.toml --out runs/paper --array 20 --max-concurrent 5
+  # a site that needs modules, memory and a QOS, and exports nothing by default:
+  riskstep slurm submit jobs/specs/crisis.toml --out /scratch/me/crisis --ntasks-per-node 32 \
+      --mem 64G --qos normal --export NONE --setup 'module load openmpi/4.1 hdf5/1.10'
   # arguments after -- go to `riskstep sweep` unchanged:
   riskstep slurm submit jobs/specs/herrig2023.toml --out runs/x -- --set grid.model=hs,garch
-Prints the job id (and, with --array, the merge job's id on a second line). Scripts and logs go to
-OUT/slurm/. Before the time limit Slurm sends USR1; the sweep stops cleanly and the job requeues
+Prints the job id (and, with --array, the merge job's id on a second line). Scripts, logs and the
+copy of the spec the job reads (relative paths resolved) go to OUT/slurm/; paths on node-local file
+systems (/tmp, /var/tmp, /dev/shm) are warned about. Site templates: docs/cluster.md. Before the time limit Slurm sends USR1; the sweep stops cleanly and the job requeues
 itself (at most --max-requeues times) and resumes where it stopped.)");
   sub->add_option("spec", options->spec, "Sweep spec (TOML)")->required();
   sub->add_option("--out", options->out, "Output directory of the sweep")->required();
@@ -199,10 +311,24 @@ itself (at most --max-requeues times) and resumes where it stopped.)");
       ->capture_default_str();
   sub->add_option("--cpus-per-task", options->request.cpus_per_task, "CPU cores per rank")
       ->capture_default_str();
-  sub->add_option("--time", options->request.time_limit, "Time limit (HH:MM:SS or D-HH:MM:SS)")
+  sub->add_option("--time", options->request.time_limit,
+                  "Time limit, any Slurm format: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS")
       ->capture_default_str();
   sub->add_option("--partition", options->request.partition, "Partition (default: the cluster's)");
   sub->add_option("--account", options->request.account, "Account to charge");
+  sub->add_option("--qos", options->request.qos, "Quality of service");
+  sub->add_option("--mem", options->request.memory, "Memory per node, e.g. 16G (0: all)");
+  sub->add_option("--constraint", options->request.constraint, "Node features, e.g. 'avx2&ib'");
+  sub->add_option("--gres", options->request.gres, "Generic resources, e.g. gpu:a100:4");
+  sub->add_option("--export", options->request.export_env,
+                  "Environment the job gets: ALL (the submit shell's), NONE (load it in --setup), "
+                  "or VAR,VAR")
+      ->capture_default_str();
+  sub->add_option("--setup", options->request.setup,
+                  "Shell lines every job runs first, e.g. 'module load openmpi/4 hdf5'");
+  sub->add_option("--setup-file", options->setup_file, "A file of such lines (appended)");
+  sub->add_option("--template", options->request.template_file,
+                  "Site sbatch template for the main job (placeholders: docs/cluster.md)");
   sub->add_option_function<int>(
       "--array",
       [options](const int& shards) {

@@ -96,12 +96,7 @@ std::string submit_batch_script(const std::string& script_file,
   argv.push_back(script_file);
   const std::vector<std::string> environment = environment_without_mpi_runtime();
   const CommandResult result = run_command(argv, &environment);
-  if (result.exit_status != 0) {
-    std::string message = result.output;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    throw std::runtime_error("sbatch failed (exit " + std::to_string(result.exit_status) +
-                             "): " + message);
-  }
+  if (result.exit_status != 0) throw SbatchError(result.exit_status, result.output);
   // sbatch may print warnings before the id; the id is the last line.
   std::string last = result.output;
   while (!last.empty() && last.back() == '\n') last.pop_back();

@@ -1,6 +1,7 @@
 #pragma once
 // Talking to Slurm through its commands: sbatch to submit, scontrol to requeue. Commands run
 // with an argument vector (no shell), so no value is ever parsed as shell code here.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,19 @@ std::vector<std::string> environment_without_mpi_runtime();
 // "Submitted batch job 123". Throws quoting the output when there is none.
 std::string parse_sbatch_job_id(const std::string& output);
 
+// sbatch refused a script: its exit status and everything it printed, line by line as it came.
+class SbatchError : public std::runtime_error {
+ public:
+  SbatchError(int exit_status, std::string output)
+      : std::runtime_error("sbatch failed (exit " + std::to_string(exit_status) + ")"),
+        exit_status(exit_status),
+        output(std::move(output)) {}
+  int exit_status;
+  std::string output;
+};
+
 // sbatch --parsable OPTIONS SCRIPT_FILE with environment_without_mpi_runtime(); returns the job
-// id, throws with sbatch's message.
+// id, throws SbatchError with sbatch's output.
 std::string submit_batch_script(const std::string& script_file,
                                 const std::vector<std::string>& options);
 

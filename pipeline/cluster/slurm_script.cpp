@@ -31,6 +31,28 @@ std::string sbatch_line(const std::string& option) {
   return "#SBATCH " + option + "\n";
 }
 
+// #SBATCH lines of the site's choices, shared by every job (the merge job too).
+std::string site_lines(const SlurmRequest& r) {
+  std::string lines;
+  if (!r.partition.empty()) lines += sbatch_line("--partition=" + r.partition);
+  if (!r.account.empty()) lines += sbatch_line("--account=" + r.account);
+  if (!r.qos.empty()) lines += sbatch_line("--qos=" + r.qos);
+  if (!r.memory.empty()) lines += sbatch_line("--mem=" + r.memory);
+  if (!r.constraint.empty()) lines += sbatch_line("--constraint=" + r.constraint);
+  // Said explicitly: sites differ in what sbatch exports by default.
+  lines += sbatch_line("--export=" + r.export_env);
+  return lines;
+}
+
+// The user's setup (module load ..., a venv), run by every job before riskstep; its start is
+// logged so the job's output shows it ran.
+std::string setup_lines(const SlurmRequest& r) {
+  if (r.setup.empty()) return "";
+  return std::string("# --- site setup (riskstep slurm submit --setup) ---\n") +
+         "echo \"riskstep-slurm: running the site setup\"\n" + r.setup +
+         (r.setup.back() == '\n' ? "" : "\n") + "# --- end of site setup ---\n";
+}
+
 // #SBATCH lines shared by the sweep and array jobs.
 std::string resource_lines(const SlurmRequest& r) {
   std::string lines = sbatch_line("--job-name=" + r.job_name);
@@ -39,9 +61,9 @@ std::string resource_lines(const SlurmRequest& r) {
   lines += sbatch_line("--cpus-per-task=" + std::to_string(r.cpus_per_task));
   if (r.gpus_per_node > 0)
     lines += sbatch_line("--gpus-per-node=" + std::to_string(r.gpus_per_node));
+  if (!r.gres.empty()) lines += sbatch_line("--gres=" + r.gres);
   lines += sbatch_line("--time=" + r.time_limit);
-  if (!r.partition.empty()) lines += sbatch_line("--partition=" + r.partition);
-  if (!r.account.empty()) lines += sbatch_line("--account=" + r.account);
+  lines += site_lines(r);
   lines += sbatch_line("--signal=B:USR1@" + std::to_string(r.warning_seconds));
   lines += sbatch_line(r.requeue ? "--requeue" : "--no-requeue");
   // A requeued run appends to the log of the earlier runs instead of truncating it.
@@ -87,6 +109,13 @@ SlurmRequest checked(SlurmRequest r) {
   validate_slurm_name("--job-name", r.job_name);
   if (!r.partition.empty()) validate_slurm_name("--partition", r.partition);
   if (!r.account.empty()) validate_slurm_name("--account", r.account);
+  if (!r.qos.empty()) validate_slurm_name("--qos", r.qos);
+  if (!r.memory.empty()) validate_slurm_memory("--mem", r.memory);
+  if (!r.constraint.empty()) validate_slurm_feature("--constraint", r.constraint);
+  if (!r.gres.empty()) validate_slurm_feature("--gres", r.gres);
+  validate_slurm_export("--export", r.export_env);
+  if (r.setup.find('\0') != std::string::npos)
+    throw std::invalid_argument("--setup: a NUL byte cannot be part of a shell script");
   const long limit = parse_slurm_time_limit("--time", r.time_limit);
   validate_count("--nodes", r.nodes, 1, 100000);
   validate_count("--gpus-per-node", r.gpus_per_node, 0, 64);
@@ -115,7 +144,8 @@ SlurmRequest checked(SlurmRequest r) {
 }
 
 std::string fill_template(const std::string& template_name, const std::string& text,
-                          const std::map<std::string, std::string>& values) {
+                          const std::map<std::string, std::string>& values,
+                          const std::set<std::string>& optional) {
   std::string out;
   std::set<std::string> used;
   size_t pos = 0;
@@ -143,9 +173,14 @@ std::string fill_template(const std::string& template_name, const std::string& t
   }
   out.append(text, pos, std::string::npos);
   for (const auto& [name, value] : values)
-    if (!used.count(name))
+    if (!used.count(name) && !optional.count(name))
       throw std::invalid_argument(template_name + ": does not use @" + name + "@");
   return out;
+}
+
+const std::set<std::string>& site_template_required() {
+  static const std::set<std::string> names = {"SBATCH_LINES", "RISKSTEP", "SPEC", "OUT"};
+  return names;
 }
 
 std::string find_slurm_template_dir() {
@@ -166,29 +201,43 @@ RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::str
       {"PREEMPTION", preemption},
       {"LAUNCH", launch_prefix(r)},
       {"SWEEP_ARGS", sweep_arguments(r)},
+      {"SETUP", setup_lines(r)},
   };
+  // A site template must run the sweep (SBATCH_LINES, RISKSTEP, SPEC, OUT); the rest it may use.
+  std::set<std::string> optional;
+  for (const auto& [name, value] : values)
+    if (!r.template_file.empty() && !site_template_required().count(name)) optional.insert(name);
+  optional.insert("SHARDS");
   RenderedScripts scripts;
   const std::string lines = resource_lines(r);
+  auto main_template = [&](const char* name) {
+    const fs::path path = r.template_file.empty() ? dir / name : fs::path(r.template_file);
+    if (r.template_file.empty()) optional.erase("SHARDS");
+    return fill_template(path.filename().string(), read_text(path), values, optional);
+  };
   if (r.array_shards == 0) {
     values["SBATCH_LINES"] = lines;
-    scripts.main = fill_template("sweep.sbatch.in", read_text(dir / "sweep.sbatch.in"), values);
+    scripts.main = main_template("sweep.sbatch.in");
     return scripts;
   }
   std::string array = "--array=0-" + std::to_string(r.array_shards - 1);
   if (r.max_concurrent > 0) array += "%" + std::to_string(r.max_concurrent);
   values["SBATCH_LINES"] = lines + sbatch_line(array);
   values["SHARDS"] = std::to_string(r.array_shards);
-  scripts.main = fill_template("array.sbatch.in", read_text(dir / "array.sbatch.in"), values);
+  scripts.main = main_template("array.sbatch.in");
 
   std::string merge_lines = sbatch_line("--job-name=" + r.job_name + "-merge");
   merge_lines += sbatch_line("--nodes=1");
   merge_lines += sbatch_line("--ntasks=1");
   merge_lines += sbatch_line("--time=" + r.time_limit);
-  if (!r.partition.empty()) merge_lines += sbatch_line("--partition=" + r.partition);
-  if (!r.account.empty()) merge_lines += sbatch_line("--account=" + r.account);
+  merge_lines += site_lines(r);
   const std::map<std::string, std::string> merge_values = {
-      {"SBATCH_LINES", merge_lines}, {"RISKSTEP", values["RISKSTEP"]},     {"SPEC", values["SPEC"]},
-      {"OUT", values["OUT"]},        {"SWEEP_ARGS", values["SWEEP_ARGS"]},
+      {"SBATCH_LINES", merge_lines},
+      {"RISKSTEP", values["RISKSTEP"]},
+      {"SPEC", values["SPEC"]},
+      {"OUT", values["OUT"]},
+      {"SWEEP_ARGS", values["SWEEP_ARGS"]},
+      {"SETUP", values["SETUP"]},
   };
   scripts.merge =
       fill_template("merge.sbatch.in", read_text(dir / "merge.sbatch.in"), merge_values);

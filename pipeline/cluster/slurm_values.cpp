@@ -3,29 +3,9 @@
 #include <regex>
 #include <stdexcept>
 
+#include "pipeline/core/printable.h"
+
 namespace riskstep {
-
-namespace {
-
-// The value as one line for an error message: control characters written as \n, \xNN.
-std::string printable(const std::string& value) {
-  static const char* const hex = "0123456789abcdef";
-  std::string text;
-  for (unsigned char c : value) {
-    if (c == '\n') {
-      text += "\\n";
-    } else if (c < 0x20 || c == 0x7f) {
-      text += "\\x";
-      text += hex[c >> 4];
-      text += hex[c & 15];
-    } else {
-      text += static_cast<char>(c);
-    }
-  }
-  return text;
-}
-
-}  // namespace
 
 std::string shell_single_quote(const std::string& text) {
   if (text.find('\0') != std::string::npos)
@@ -47,6 +27,34 @@ std::string validate_slurm_name(const std::string& option, const std::string& va
     throw std::invalid_argument(
         option + ": expected 1-64 characters from A-Z a-z 0-9 . _ - (not starting with -), got '" +
         printable(value) + "'");
+  return value;
+}
+
+std::string validate_slurm_memory(const std::string& option, const std::string& value) {
+  static const std::regex allowed("[0-9]{1,9}[KMGT]?");
+  if (!std::regex_match(value, allowed))
+    throw std::invalid_argument(option + ": expected a size such as 16G, 4000M or 0, got '" +
+                                printable(value) + "'");
+  return value;
+}
+
+std::string validate_slurm_feature(const std::string& option, const std::string& value) {
+  static const std::regex allowed(R"([A-Za-z0-9_.:,&|*()\[\]-]{1,256})");
+  if (!std::regex_match(value, allowed))
+    throw std::invalid_argument(option + ": expected features or resources such as " +
+                                "gpu:a100:4 or avx2&ib (letters, digits, _.:,&|*()[]-), got '" +
+                                printable(value) + "'");
+  return value;
+}
+
+std::string validate_slurm_export(const std::string& option, const std::string& value) {
+  static const std::regex allowed(
+      "(ALL|NONE|(ALL,)?[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)");
+  if (!std::regex_match(value, allowed))
+    throw std::invalid_argument(option +
+                                ": expected ALL, NONE or a comma list of variable names, "
+                                "got '" +
+                                printable(value) + "'");
   return value;
 }
 

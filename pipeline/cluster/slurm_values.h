@@ -20,6 +20,14 @@ std::string sanitize_slurm_name(const std::string& text);
 // Slurm time limits: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. Returns seconds.
 long parse_slurm_time_limit(const std::string& option, const std::string& value);
 
+// --mem: a size such as 16G, 4000M or 0 (all of a node's memory): digits and one K/M/G/T.
+std::string validate_slurm_memory(const std::string& option, const std::string& value);
+// --constraint and --gres: features and resources, [A-Za-z0-9_.:,&|*()[\]-] only (no spaces,
+// quotes or newlines), 1-256 bytes.
+std::string validate_slurm_feature(const std::string& option, const std::string& value);
+// --export: ALL, NONE, or a comma list of variable names (optionally after ALL,).
+std::string validate_slurm_export(const std::string& option, const std::string& value);
+
 // A count that must lie in [minimum, maximum].
 int validate_count(const std::string& option, long value, long minimum, long maximum);
 
