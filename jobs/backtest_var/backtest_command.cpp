@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "jobs/backtest_var/backtest_settings.h"
@@ -78,6 +79,20 @@ SweepSpec backtest_spec(const BacktestOptions& options) {
   return spec;
 }
 
+// A results file of other tasks (another backtest) is kept: replacing it would lose them. The same
+// tasks (a rerun) may be replaced.
+void refuse_replacing_other_tasks(const std::string& out, const std::vector<Task>& tasks) {
+  if (!std::filesystem::exists(out)) return;
+  std::set<std::string> ours;
+  for (const Task& task : tasks) ours.insert(task.id);
+  size_t others = 0;
+  for (const TaskRecord& record : read_results_file(out)) others += !ours.count(record.task.id);
+  if (others > 0)
+    throw std::invalid_argument(out + " holds " + std::to_string(others) +
+                                " results of other tasks: use another --out, or --force to "
+                                "replace the file");
+}
+
 void print_unit_line(size_t done, size_t unit_size, size_t total, const Task& first) {
   const std::string model = std::get<std::string>(first.params.at("model"));
   std::cerr << "[" << done + 1 << "-" << done + unit_size << "/" << total << "] " << model
@@ -135,6 +150,7 @@ int run_backtest(const BacktestOptions& options, const JobRegistry& registry) {
     spec = backtest_spec(options);
     tasks = expand_tasks(spec, kind.settings, kDefaultMaxTasks, kind.input_digest);
     for (const Task& task : tasks) job->validate(task);
+    if (!options.out.empty() && !options.force) refuse_replacing_other_tasks(options.out, tasks);
   } catch (const std::exception& error) {
     std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";
     return 2;

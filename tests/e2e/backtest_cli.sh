@@ -50,6 +50,11 @@ printf 'date,close\n2020-01-02,1\n2020-01-01,2\n' > "$work/unsorted.csv"
 expect_bad "unsorted.csv:3:" backtest --data "$work/unsorted.csv" --models hs --out "$work/u.h5"
 [ "$(wc -l < "$work/err")" -eq 1 ] || fail "bad price data: expected one line, got $(cat "$work/err")"
 [ -e "$work/u.h5" ] && fail "bad price data left a results file"
+# --out never silently replaces the results of other tasks; a rerun of the same tasks may.
+expect_bad "holds 2 results of other tasks" backtest --synthetic --index demo --period covid \
+  --models hs --levels 0.01,0.05 --out "$work/demo.h5"
+"$riskstep" backtest --synthetic --index demo --period covid --models hs,cmm,garch \
+  --levels 0.01,0.05 --out "$work/demo.h5" > /dev/null 2>&1 || fail "rerunning the same tasks"
 echo "not hdf5" > "$work/bogus.h5"
 expect_bad "bogus.h5" aggregate "$work/bogus.h5"
 
