@@ -13,6 +13,7 @@
 #include "pipeline/core/printable.h"
 #include "pipeline/engine/checkpoint_dir.h"
 #include "pipeline/engine/device_plan.h"
+#include "pipeline/engine/interrupt.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/engine/sweep_spec.h"
 #include "pipeline/engine/work_unit.h"
@@ -158,6 +159,13 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
     return 2;
   }
   StopRequestGuard stop_guard;  // SIGUSR1: checkpoint after this epoch and stop
+  const std::string interrupted =
+      options.checkpoint_dir.empty()
+          ? "riskstep train: interrupted; nothing was kept (with --checkpoint-dir DIR a training "
+            "keeps every finished epoch): run the same command to start again"
+          : "riskstep train: interrupted; the last finished epoch is kept in " +
+                options.checkpoint_dir + ": run the same command with --resume to continue";
+  InterruptGuard interrupt_guard(world.rank() == 0 ? interrupted : "");
   const TaskRecord record =
       run_work_unit(*job, {task}, train_context(options, &world, devices), world.rank()).front();
   if (world.rank() != 0) return record.status == "ok" ? 0 : record.status == "stopped" ? 3 : 1;

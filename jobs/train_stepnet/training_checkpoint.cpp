@@ -1,4 +1,5 @@
 #include "jobs/train_stepnet/training_checkpoint.h"
+#include "pipeline/engine/interrupt.h"
 
 #include <filesystem>
 #include <stdexcept>
@@ -61,6 +62,7 @@ void save_training_checkpoint(const std::string& dir, vision::ResNet& model,
   for (const auto& [name, column] : double_columns(progress.history))
     archive.write("history/" + name, doubles(*column));
   const std::string path = checkpoint_file(dir);
+  CriticalWrite critical;  // an interrupt waits for the checkpoint to be complete
   archive.save_to(path + ".tmp");
   std::filesystem::rename(path + ".tmp", path);
 }

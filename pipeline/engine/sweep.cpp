@@ -375,7 +375,8 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
   InterruptGuard interrupt_guard(
       rank_of(comm) == 0 ? "riskstep sweep: interrupted; finished tasks are kept in " +
-                               plan.out_dir + "/tasks; run the same command again to resume"
+                               out_layout::tasks_dir(plan.out_dir) +
+                               ": run the same command to continue"
                          : "");
 
   FarmWork work{plan, options, metadata, devices, *job, {}, {}};

@@ -44,6 +44,21 @@ PY
 }
 compare whole.h5 resumed.h5 || fail "resumed run differs from the uninterrupted one"
 
+echo "== SIGINT: exit 130 and the line that says how to continue; --resume then continues"
+"$riskstep" train --epochs 3 --steps-per-epoch 40 --batch 32 --test-subset 200 --seed 3 \
+  --threads 1 --checkpoint-dir ck_int > interrupted.txt 2> interrupted.err &
+pid=$!
+for _ in $(seq 1 600); do [ -e ck_int/checkpoint.pt ] && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 130 ] || { cat interrupted.err; fail "SIGINT: exit $status, expected 130"; }
+grep -q "riskstep train: interrupted; the last finished epoch is kept in ck_int: run the same command with --resume to continue" interrupted.err ||
+  fail "no interruption line: $(cat interrupted.err)"
+"$riskstep" train --epochs 3 --steps-per-epoch 40 --batch 32 --test-subset 200 --seed 3 \
+  --threads 1 --checkpoint-dir ck_int --resume > continued.txt 2>&1 || fail "resume after SIGINT"
+grep -q "resumed from ck_int/checkpoint.pt" continued.txt || fail "did not resume after SIGINT"
+
 echo "== a checkpoint of another task is refused with one line"
 "$riskstep" "${train[@]}" --attention se --checkpoint-dir ck --resume > other.txt 2> other.err
 status=$?
