@@ -34,7 +34,7 @@ wait "$PID"
 STATUS=$?
 ELAPSED=$(echo "$(date +%s.%N) - $START" | bc)
 # Leftover ranks (if mpirun died before its children) must be gone too.
-for _ in $(seq 1 30); do [ -z "$(ps -o pid= -s "$PID")" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -z "$(ps -o pid= -s "$PID")" ] && break; sleep 0.1; done
 [ -z "$(ps -o pid= -s "$PID")" ] || fail "ranks still running after mpirun exited"
 DONE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
 echo "stopped after ${ELAPSED}s with status $STATUS and $DONE of 40 task files"
