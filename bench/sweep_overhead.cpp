@@ -97,7 +97,7 @@ double sweep_seconds(MPI_Comm comm, const std::string& dir, size_t n, double wor
   riskstep::SweepOptions options;
   options.spec_path = spec;
   options.out_dir = dir + "/out";
-  options.progress = false;
+  options.progress = "never";
   options.coordinator_works = coordinator_works;
   std::ostringstream out, err;
   const auto start = Clock::now();

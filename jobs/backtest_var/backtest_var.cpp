@@ -144,6 +144,11 @@ class BacktestVarJob : public Job {
 
   std::string batch_key(const Task& task) const override { return ensemble_key(task); }
 
+  std::string progress_label(const Task& task) const override {
+    const BacktestSettings s = backtest_settings().read(task);
+    return s.model + " " + s.index + " " + s.period;
+  }
+
   // The networks are small: every backtest computes on CPUs.
   std::string device(const Task& /*task*/) const override { return "cpu"; }
 

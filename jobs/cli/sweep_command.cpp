@@ -64,8 +64,11 @@ Examples:
   command->add_flag("--force", options->force,
                     "Run into an output directory made from a different sweep");
   command->add_flag(
-      "--no-progress", [options](int64_t) { options->progress = false; },
+      "--no-progress", [options](int64_t) { options->progress = "never"; },
       "Do not print the progress line");
+  command->add_flag(
+      "--progress", [options](int64_t) { options->progress = "always"; },
+      "Print the progress line also when stderr is not a terminal (logs, Slurm: every 5 s)");
   command->callback([options, &registry, &exit_code] {
     exit_code = run_sweep(MPI_COMM_WORLD, *options, registry, std::cout, std::cerr);
   });

@@ -592,6 +592,12 @@ class TrainStepnetJob : public Job {
 
   std::string device(const Task& task) const override { return train_settings().read(task).device; }
 
+  std::string progress_label(const Task& task) const override {
+    const TrainSettings s = train_settings().read(task);
+    return "resnet-" + std::to_string(s.depth) + " " + s.attention + " seed " +
+           std::to_string(s.replicate);
+  }
+
   Result run(const Task& task, const TaskContext& context) override {
     const TrainSettings s = train_settings().read(task);
     TrainControl control;

@@ -95,8 +95,8 @@ std::string launch_prefix(const SlurmRequest& r) {
 // each rank binds the GPU of its node-local rank, so every rank sees all GPUs of its node. The
 // user's own arguments come last and win.
 std::string sweep_arguments(const SlurmRequest& r) {
-  std::vector<std::string> args;
-  if (r.gpus_per_node > 0) args = {"--device", "cuda"};
+  std::vector<std::string> args = {"--progress"};  // job logs show it every few seconds
+  if (r.gpus_per_node > 0) args.insert(args.end(), {"--device", "cuda"});
   args.insert(args.end(), r.sweep_args.begin(), r.sweep_args.end());
   std::string text;
   for (const std::string& arg : args) text += " " + shell_single_quote(arg);

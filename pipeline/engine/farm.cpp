@@ -28,18 +28,23 @@ struct Ledger {
   std::mutex mutex;
   std::deque<size_t> queue;
   FarmCounts counts;
+  const std::vector<size_t>* weights = nullptr;
+  std::map<int, size_t> running;  // rank -> the task it runs
 
-  int64_t next() {
+  int64_t next(int rank) {
     std::lock_guard<std::mutex> lock(mutex);
+    running.erase(rank);
     if (queue.empty()) return kStop;
     const size_t index = queue.front();
     queue.pop_front();
+    running[rank] = index;
     return static_cast<int64_t>(index);
   }
-  void finished(bool ok) {
+  void finished(size_t index, bool ok) {
     std::lock_guard<std::mutex> lock(mutex);
-    ++counts.done;
-    if (!ok) ++counts.failed;
+    const size_t weight = weights && !weights->empty() ? (*weights)[index] : 1;
+    counts.done += weight;
+    if (!ok) counts.failed += weight;
   }
   // A stop request: what has not started stays undone. Returns true if tasks were dropped.
   bool drop_queue() {
@@ -56,6 +61,14 @@ struct Ledger {
 };
 
 void report_progress(const FarmOptions& options, Ledger& ledger) {
+  if (options.on_running) {
+    std::map<int, size_t> running;
+    {
+      std::lock_guard<std::mutex> lock(ledger.mutex);
+      running = ledger.running;
+    }
+    options.on_running(running);
+  }
   if (!options.on_progress) return;
   const FarmCounts counts = ledger.snapshot();
   options.on_progress(counts.done, counts.failed);
@@ -77,8 +90,8 @@ void coordinate(MPI_Comm comm, int workers, Ledger& ledger, const FarmOptions& o
     if (arrived) {
       int64_t report[2];
       MPI_Recv(report, 2, MPI_INT64_T, status.MPI_SOURCE, kTagReport, comm, MPI_STATUS_IGNORE);
-      if (report[0] >= 0) ledger.finished(report[1] != 0);
-      const int64_t next = ledger.next();
+      if (report[0] >= 0) ledger.finished(static_cast<size_t>(report[0]), report[1] != 0);
+      const int64_t next = ledger.next(status.MPI_SOURCE);
       MPI_Send(&next, 1, MPI_INT64_T, status.MPI_SOURCE, kTagAssign, comm);
       if (next == kStop) --workers;
       report_progress(options, ledger);
@@ -122,11 +135,12 @@ FarmCounts run_single_rank_phase(MPI_Comm comm, const std::vector<size_t>& tasks
     return {};
   }
   Ledger ledger;
+  ledger.weights = &options.weights;
   ledger.queue.assign(tasks.begin(), tasks.end());
   const bool local = options.coordinator_works || size == 1;
   if (size == 1) {  // nobody to coordinate: run inline
-    for (int64_t index = ledger.next(); index != kStop; index = ledger.next()) {
-      ledger.finished(runner(static_cast<size_t>(index), slot));
+    for (int64_t index = ledger.next(0); index != kStop; index = ledger.next(0)) {
+      ledger.finished(static_cast<size_t>(index), runner(static_cast<size_t>(index), slot));
       report_progress(options, ledger);
       if (stop_requested()) ledger.drop_queue();
     }
@@ -136,8 +150,8 @@ FarmCounts run_single_rank_phase(MPI_Comm comm, const std::vector<size_t>& tasks
   std::thread helper;
   if (local) {
     helper = std::thread([&] {
-      for (int64_t index = ledger.next(); index != kStop; index = ledger.next())
-        ledger.finished(runner(static_cast<size_t>(index), slot));
+      for (int64_t index = ledger.next(0); index != kStop; index = ledger.next(0))
+        ledger.finished(static_cast<size_t>(index), runner(static_cast<size_t>(index), slot));
       local_running = false;
     });
   }
@@ -181,14 +195,16 @@ FarmCounts run_group_phase(MPI_Comm comm, int group_size, const std::vector<size
         }
         const bool ok = runner(tasks[position], slot);
         if (rank == 0) {
-          ++counts.done;
-          if (!ok) ++counts.failed;
+          const size_t weight = options.weights.empty() ? 1 : options.weights[tasks[position]];
+          counts.done += weight;
+          if (!ok) counts.failed += weight;
           if (options.on_progress) options.on_progress(counts.done, counts.failed);
         }
       }
     }
   } else if (rank == 0) {
     Ledger ledger;
+    ledger.weights = &options.weights;
     ledger.queue.assign(tasks.begin(), tasks.end());
     coordinate(comm, groups, ledger, options, [] { return false; });
     counts = ledger.snapshot();

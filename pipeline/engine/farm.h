@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <vector>
 
 namespace riskstep {
@@ -31,10 +32,16 @@ struct FarmOptions {
   bool coordinator_works = true;  // rank 0 runs single-rank tasks too (see bench/sweep_overhead)
   // Rank 0 only, from the main thread: after every finished task and every few milliseconds.
   std::function<void(size_t done, size_t failed)> on_progress;
+  // Per task index, what a finished task adds to done and failed (empty: 1 each). A sweep's farm
+  // runs work units, and counts the tasks in each.
+  std::vector<size_t> weights;
+  // Rank 0 only, from the main thread with on_progress: the task each busy rank runs (a progress
+  // line that shows what runs).
+  std::function<void(const std::map<int, size_t>& running)> on_running;
 };
 
 struct FarmCounts {
-  size_t done = 0;  // finished, ok or failed
+  size_t done = 0;  // finished, ok or failed (weighted by FarmOptions::weights)
   size_t failed = 0;
   bool stopped = false;  // a stop was requested (pipeline/stop_signal.h) and tasks were left
 };

@@ -20,18 +20,20 @@ std::string format_duration(double seconds) {
 }
 
 std::string ProgressLine::format(size_t done, size_t total, size_t failed, double elapsed) {
-  std::string line = "sweep: " + std::to_string(done) + "/" + std::to_string(total) + " done, " +
-                     std::to_string(failed) + " failed, elapsed " + format_duration(elapsed);
+  std::string line = "sweep: " + std::to_string(done) + "/" + std::to_string(total) +
+                     " tasks done, " + std::to_string(failed) + " failed, elapsed " +
+                     format_duration(elapsed);
   if (done > 0 && done < total)
     line += ", ETA " + format_duration(elapsed / static_cast<double>(done) *
                                        static_cast<double>(total - done));
   return line;
 }
 
-ProgressLine::ProgressLine(std::FILE* stream, size_t total, double plain_interval_seconds)
-    : stream_(stream),
+ProgressLine::ProgressLine(std::FILE* stream, size_t total, bool always,
+                           double plain_interval_seconds)
+    : stream_(stream != nullptr && (always || isatty(fileno(stream))) ? stream : nullptr),
       total_(total),
-      terminal_(stream != nullptr && isatty(fileno(stream))),
+      terminal_(stream_ != nullptr && isatty(fileno(stream_))),
       interval_seconds_(terminal_ ? 0.2 : plain_interval_seconds),
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
@@ -43,7 +45,10 @@ void ProgressLine::update(size_t done, size_t failed, bool force) {
   if (!force && since_print < interval_seconds_) return;
   last_print_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const std::string line = format(done, total_, failed, elapsed);
+  std::string line = format(done, total_, failed, elapsed);
+  if (!running_.empty()) line += "; running " + running_;
+  // A terminal line must fit its width: cut the list of what runs.
+  if (terminal_ && line.size() > 160) line = line.substr(0, 157) + "...";
   if (terminal_)
     std::fprintf(stream_, "\r%s\x1b[K", line.c_str());
   else
@@ -53,6 +58,7 @@ void ProgressLine::update(size_t done, size_t failed, bool force) {
 
 void ProgressLine::finish(size_t done, size_t failed) {
   if (!stream_) return;
+  running_.clear();
   update(done, failed, true);
   if (terminal_) std::fprintf(stream_, "\n");
   std::fflush(stream_);

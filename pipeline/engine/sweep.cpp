@@ -219,9 +219,23 @@ FarmCounts run_units(MPI_Comm comm, FarmWork& work) {
   std::optional<ProgressLine> progress;
   FarmOptions farm_options;
   farm_options.coordinator_works = work.options.coordinator_works;
-  if (rank_of(comm) == 0 && work.options.progress) {
-    progress.emplace(stderr, work.units.size());
+  size_t tasks = 0;
+  for (const auto& unit : work.units)
+    farm_options.weights.push_back(unit.size()), tasks += unit.size();
+  if (rank_of(comm) == 0 && work.options.progress != "never") {
+    progress.emplace(stderr, tasks, work.options.progress == "always");
     farm_options.on_progress = [&](size_t done, size_t failed) { progress->update(done, failed); };
+    farm_options.on_running = [&](const std::map<int, size_t>& running) {
+      std::string what;
+      for (const auto& [rank, unit] : running) {
+        const Task& first = work.plan.tasks[work.units[unit].front()];
+        std::string label = work.job.progress_label(first);
+        if (label.empty()) label = first.kind;
+        if (work.units[unit].size() > 1) label += " x" + std::to_string(work.units[unit].size());
+        what += (what.empty() ? "" : ", ") + label;
+      }
+      progress->running(what);
+    };
   }
   const FarmCounts counts = run_farm(
       comm, ranks_needed, costliest_first(work),
@@ -373,11 +387,11 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
     return 2;
   }
   StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
-  InterruptGuard interrupt_guard(
-      rank_of(comm) == 0 ? "riskstep sweep: interrupted; finished tasks are kept in " +
-                               out_layout::tasks_dir(plan.out_dir) +
-                               ": run the same command to continue"
-                         : "");
+  InterruptGuard interrupt_guard(rank_of(comm) == 0
+                                     ? "riskstep sweep: interrupted; finished tasks are kept in " +
+                                           out_layout::tasks_dir(plan.out_dir) +
+                                           ": run the same command to continue"
+                                     : "");
 
   FarmWork work{plan, options, metadata, devices, *job, {}, {}};
   work.units = group_work_units(*job, plan.tasks, share_indices(comm, disk.pending));

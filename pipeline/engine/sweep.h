@@ -25,7 +25,8 @@ struct SweepOptions {
   size_t max_tasks = 1000000;     // refuse larger grids before expanding them
   std::string shard;              // "i/n": run only shard i of n (pipeline/engine/shard.h)
   bool merge_only = false;        // run nothing: merge the task files into results.h5
-  bool progress = true;           // progress line on stderr (rank 0)
+  std::string progress = "auto";  // progress line on stderr (rank 0): auto (on a terminal),
+                                  // always, never
   bool coordinator_works = true;  // see FarmOptions
 };
 

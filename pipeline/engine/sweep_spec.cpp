@@ -461,11 +461,9 @@ std::string spec_toml(const SweepSpec& spec) {
   root.insert_or_assign("seed", static_cast<int64_t>(spec.seed));
   root.insert_or_assign("ranks_per_task", spec.ranks_per_task);
   if (!spec.out.empty()) root.insert_or_assign("out", spec.out);
-  toml::table fixed, grid;
+  toml::table fixed;
   for (const auto& [name, value] : spec.fixed) insert_value(fixed, name, value);
-  for (const auto& [name, values] : spec.grid) grid.insert_or_assign(name, value_array(values));
   root.insert_or_assign("fixed", std::move(fixed));
-  root.insert_or_assign("grid", std::move(grid));
   toml::array exclude, drop_axes;
   for (const auto& rule : spec.exclude) exclude.push_back(match_table(rule));
   for (const auto& rule : spec.drop_axes) {
@@ -477,6 +475,11 @@ std::string spec_toml(const SweepSpec& spec) {
   if (!drop_axes.empty()) root.insert_or_assign("drop_axes", std::move(drop_axes));
   std::ostringstream text;
   text << root << "\n";
+  // A TOML table sorts its keys, but the grid's axis order is the order tasks expand in (and the
+  // order of the summary's rows): each axis is written as a one-key table, in the spec's order.
+  text << "\n[grid]\n";
+  for (const auto& [name, values] : spec.grid)
+    text << toml::table{{name, value_array(values)}} << "\n";
   return text.str();
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <set>
 #include <stdexcept>
 
@@ -133,11 +134,10 @@ void write_task_group(hid_t file, const TaskRecord& record) {
 
 struct VisitState {
   Result* result;
+  std::exception_ptr error;  // an exception must not unwind through HDF5's C frames
 };
 
-herr_t collect_dataset(hid_t group, const char* name, const H5O_info_t* info, void* data) {
-  if (info->type != H5O_TYPE_DATASET) return 0;
-  auto* result = static_cast<VisitState*>(data)->result;
+void collect_dataset(hid_t group, const char* name, Result* result) {
   hdf5::Handle ds = hdf5::dataset(H5Dopen2(group, name, H5P_DEFAULT), name);
   hdf5::Handle type = hdf5::datatype(H5Dget_type(ds.get()), name);
   hdf5::Handle space = hdf5::dataspace(H5Dget_space(ds.get()), name);
@@ -150,6 +150,20 @@ herr_t collect_dataset(hid_t group, const char* name, const H5O_info_t* info, vo
     result->matrices[path] = hdf5::read_matrix(ds.get());
   else
     result->columns[path] = hdf5::read_column(ds.get());
+}
+
+// H5Ovisit's callback: an exception thrown through the library's C frames would skip its own
+// cleanup (a corrupt file then left an object open that crashed the library at exit), so it is
+// kept, the visit stops (-1), and it is rethrown once H5Ovisit has returned.
+herr_t visit_dataset(hid_t group, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  auto* state = static_cast<VisitState*>(data);
+  try {
+    collect_dataset(group, name, state->result);
+  } catch (...) {
+    state->error = std::current_exception();
+    return -1;
+  }
   return 0;
 }
 
@@ -184,10 +198,11 @@ TaskRecord read_task_group(hid_t file, const std::string& id, int version) {
         !engine_task_attributes().count(name) || (version < 3 && name == "input_sha256");
     if (result_attribute) record.result.attributes[name] = value;
   }
-  VisitState state{&record.result};
-  hdf5::check(
-      H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &state, H5O_INFO_BASIC),
-      "task " + id + " datasets");
+  VisitState state{&record.result, nullptr};
+  const herr_t visited =
+      H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, visit_dataset, &state, H5O_INFO_BASIC);
+  if (state.error) std::rethrow_exception(state.error);
+  hdf5::check(visited, "task " + id + " datasets");
   const auto digest = attributes.find(kDigestAttribute);
   if (digest == attributes.end() ? checksummed
                                  : digest->second != AttributeValue(record_digest(record)))

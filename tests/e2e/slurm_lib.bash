@@ -51,7 +51,7 @@ slurm_teardown() {
     [[ -z ${jobs// /} ]] || scancel $jobs 2>/dev/null
   fi
   if ((started_cluster)); then "$cluster" stop >/dev/null || true; fi
-  [[ -n ${work:-} ]] && rm -rf "$work"
+  [[ -n ${work:-} && -z ${RISKSTEP_KEEP_WORK:-} ]] && rm -rf "$work"
   exit "$status"
 }
 

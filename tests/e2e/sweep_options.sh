@@ -31,11 +31,17 @@ EOF
 [ ! -e "$work/d/results.h5" ] || fail "--dry-run ran tasks"
 uses --dry-run --set --out
 
-# --no-progress: no progress line; without it, the line is there.
+# --no-progress: no progress line; without a terminal none either, unless --progress asks for
+# it (it then counts tasks, not work units).
 sweep "$work/spec.toml" --out "$work/p" --no-progress > "$work/quiet.txt" 2>&1
 grep -q "done, 0 failed, elapsed" "$work/quiet.txt" && fail "--no-progress printed progress"
 [ "$(tasks_in "$work/p/results.h5")" -eq 12 ] || fail "expected 12 tasks"
-uses --no-progress
+sweep "$work/spec.toml" --out "$work/q" --set batch_by=model > "$work/default.txt" 2>&1
+grep -q "tasks done" "$work/default.txt" && fail "a progress line without a terminal"
+sweep "$work/spec.toml" --out "$work/q2" --set batch_by=model --progress > "$work/loud.txt" 2>&1
+grep -q "sweep: 12/12 tasks done, 0 failed" "$work/loud.txt" ||
+  fail "--progress: $(cat "$work/loud.txt")"
+uses --no-progress --progress
 
 # --retry-failed: a failure is recorded; a plain rerun keeps it, --retry-failed runs it again.
 touch "$work/flag"
@@ -81,15 +87,19 @@ fi
 uses --device
 
 # --wait: a second run into a directory in use waits, then finds everything done.
-sweep "$work/spec.toml" --out "$work/w" --set work_ms=300 --no-progress > "$work/w1.txt" 2>&1 &
+# The first run holds the directory for at least 6 s (12 tasks of 1 s on 2 ranks); under a loaded
+# CI machine mpirun may take seconds to start it, so wait for its sweep.json up to 60 s.
+sweep "$work/spec.toml" --out "$work/w" --set work_ms=1000 --no-progress > "$work/w1.txt" 2>&1 &
 first=$!
-for _ in $(seq 1 100); do [ -e "$work/w/sweep.json" ] && break; sleep 0.05; done
+for _ in $(seq 1 1200); do [ -e "$work/w/sweep.json" ] && break; sleep 0.05; done
+[ -e "$work/w/sweep.json" ] || fail "the first run did not start within 60 s: $(cat "$work/w1.txt")"
 set +e
-"$riskstep" sweep "$work/spec.toml" --out "$work/w" --set work_ms=300 --no-progress \
+"$riskstep" sweep "$work/spec.toml" --out "$work/w" --set work_ms=1000 --no-progress \
   > "$work/busy.txt" 2>&1; status=$?
 set -e
-[ "$status" -eq 2 ] && grep -q "in use" "$work/busy.txt" || fail "a second run was not refused"
-"$riskstep" sweep "$work/spec.toml" --out "$work/w" --set work_ms=300 --wait --no-progress \
+[ "$status" -eq 2 ] && grep -q "in use" "$work/busy.txt" ||
+  fail "a second run was not refused (exit $status): $(cat "$work/busy.txt")"
+"$riskstep" sweep "$work/spec.toml" --out "$work/w" --set work_ms=1000 --wait --no-progress \
   > "$work/w2.txt" 2>&1 || fail "--wait: $(tail -2 "$work/w2.txt")"
 wait "$first" || fail "the first run failed"
 grep -q "0 run now, 12 already done" "$work/w2.txt" || fail "--wait did not find the tasks done"

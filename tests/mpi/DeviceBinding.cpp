@@ -84,7 +84,7 @@ Swept sweep_echo(const std::string& dir, const std::string& device,
   options.overrides = std::move(overrides);
   options.device = device;
   options.cuda = cuda;
-  options.progress = false;
+  options.progress = "never";
   std::ostringstream out, err;
   Swept swept;
   swept.status = run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err);

@@ -1,7 +1,7 @@
 // Whole sweeps with the "echo" job (jobs/echo): rank-count independence, failures and
 // --retry-failed, resume, refusing a different sweep, groups of ranks, bad input, run settings.
-#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/sweep.h"
+#include "pipeline/store/out_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -42,7 +42,7 @@ Outcome sweep(MPI_Comm comm, const std::string& spec, const std::string& dir,
   options.retry_failed = retry_failed;
   options.force = force;
   options.dry_run = dry_run;
-  options.progress = false;
+  options.progress = "never";
   std::ostringstream out, err;
   Outcome outcome;
   outcome.status = run_sweep(comm, options, make_job_registry(), out, err);
@@ -197,7 +197,8 @@ TEST(sweep, ResumeRecomputesOnlyMissingOrBrokenTaskFiles) {
     fs::remove(out_layout::task_file(out, broken[0]));
     fs::resize_file(out_layout::task_file(out, broken[1]), 300);  // a partial file
     std::ofstream(out_layout::task_file(out, broken[2])) << "garbage";
-    std::ofstream(out_layout::task_file(out, "0000000000000000") + ".tmp.12345") << "left by a kill";
+    std::ofstream(out_layout::task_file(out, "0000000000000000") + ".tmp.12345")
+        << "left by a kill";
   }
   MPI_Barrier(MPI_COMM_WORLD);
   const Outcome resumed = sweep(MPI_COMM_WORLD, spec, out, {"log_file=" + log});
@@ -377,7 +378,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
     options.spec_path = spec;
     options.out_dir = dir + "/sharded";
     options.shard = std::to_string(shard) + "/3";
-    options.progress = false;
+    options.progress = "never";
     std::ostringstream out, err;
     EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err), 0) << err.str();
     if (world_rank() == 0) {
@@ -407,7 +408,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
   merge.spec_path = spec;
   merge.out_dir = dir + "/sharded";
   merge.merge_only = true;
-  merge.progress = false;
+  merge.progress = "never";
   std::ostringstream out, err;
   EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, make_job_registry(), out, err), 0) << out.str();
   if (world_rank() != 0) return;

@@ -193,6 +193,7 @@ TEST_F(SlurmScript, RenderedScriptsParseAndRunWithoutInjection) {
         expected.push_back("--merge-only");
       else if (r.array_shards > 0)
         expected.insert(expected.end(), {"--shard", "1/3"});
+      expected.push_back("--progress");  // job logs show the progress line
       expected.insert(expected.end(), r.sweep_args.begin(), r.sweep_args.end());
       EXPECT_EQ(probe_args(), expected) << *script;
     }

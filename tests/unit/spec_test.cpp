@@ -217,6 +217,13 @@ TEST(Spec, WrittenSpecParsesBackToTheSameTasks) {
     EXPECT_EQ(tasks[i].id, tasks_again[i].id);
     EXPECT_EQ(tasks[i].seed, tasks_again[i].seed);
   }
+  // The axes keep their order (not sorted by name): tasks expand, and results list, in it.
+  const SweepSpec ordered = parse_sweep_spec(
+      "kind = \"k\"\n[grid]\nx = [1, 2]\nmodel = [\"a\", \"b\"]\n", "spec.toml", "/base");
+  const auto first = expand(ordered),
+             written = expand(parse_sweep_spec(spec_toml(ordered), "written.toml", "/elsewhere"));
+  ASSERT_EQ(first.size(), written.size());
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].id, written[i].id);
 }
 
 TEST(Spec, HostileTextIsRefusedBeforeItCosts) {
