@@ -166,11 +166,11 @@ def study_tables(output):
 
 INTEGER_COLUMNS = {"runs", "hits", "hits_min", "hits_max", "tasks", "days", "depth",
                    "parameter_count", "n00", "n01", "n10", "n11", "epochs", "epochs_trained",
-                   "seed", "window", "collapsed", "nonfinite_loss"}
-DECIMALS = {"hit_rate": 4, "hits_mean": 2, "hits_sd": 2, "kupiec_pass_rate": 2,
-            "cc_pass_rate": 2, "volatility_correlation": 3, "nsi_mean": 3,
-            "images_per_second": 0, "accuracy_mean": 4, "accuracy_sd": 4, "accuracy_min": 4,
-            "accuracy_max": 4, "pinball_loss": 6, "wall_seconds": 1}
+                   "seed", "window", "collapsed", "nonfinite_loss", "pass_uc", "pass_cc"}
+DECIMALS = {"hit_rate": 4, "hits_mean": 2, "hits_sd": 2, "pass_uc_rate": 2,
+            "pass_cc_rate": 2, "pass_z2_rate": 2, "pass_mf_rate": 2, "volatility_correlation": 3, "nsi_mean": 3,
+            "images_per_second": 0, "final_test_accuracy_mean": 4, "final_test_accuracy_sd": 4, "final_test_accuracy_min": 4,
+            "final_test_accuracy_max": 4, "tick_loss": 6, "fz0_loss": 4, "wall_seconds": 1}
 
 
 def is_p_value(column):

@@ -53,7 +53,7 @@ std::vector<ParamValue> model_list(const std::string& text) {
 SweepSpec backtest_spec(const BacktestOptions& options) {
   SweepSpec spec;
   spec.kind = "backtest_var";
-  spec.source = "riskstep backtest";
+  spec.source = "the command line";  // messages start "riskstep backtest: the command line: ..."
   spec.seed = options.spec_seed;
   spec.fixed = options.settings->given();
   const int sources =

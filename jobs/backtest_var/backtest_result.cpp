@@ -67,7 +67,6 @@ void add_var_statistics(const BacktestResult& stats, const ForecastScores& score
   append("fz0_loss", scores.fz0_loss);
   append("dq_stat", stats.dq_stat);
   append("dq_p", stats.dq_p);
-  append("pinball_loss", stats.pinball_loss);
 }
 
 void add_tail_statistics(const TailBacktestResult& tail, RowWriter append) {

@@ -69,7 +69,7 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
   static const auto bound =
       SettingsOf<S>()
           .label("index", &S::index, "Index name (file <data_dir>/<index>.csv)")
-          .identity("period", &S::period, "calm | covid | YYYY-MM-DD:YYYY-MM-DD")
+          .identity("period", &S::period, "calm | covid | YYYY | YYYY:YYYY | YYYY-MM-DD:YYYY-MM-DD")
           .identity("model", &S::model, "VaR model", var_models())
           .identity("levels", &S::levels, "Tail probabilities, e.g. 0.01,0.05")
           .input("data", &S::data, "Price CSV (Yahoo, thesis or date,close), or synthetic")

@@ -12,7 +12,7 @@ namespace riskstep {
 
 struct BacktestSettings {
   std::string index;  // index name: <data_dir>/<index>.csv, or the synthetic market's seed
-  std::string period = "calm";        // calm | covid | YYYY-MM-DD:YYYY-MM-DD
+  std::string period = "calm";        // calm | covid | YYYY | YYYY:YYYY | YYYY-MM-DD:YYYY-MM-DD
   std::string model;                  // one of var_models()
   std::string levels = "0.01";        // tail probabilities, "0.01,0.05"
   std::string data;                   // a price CSV, or "synthetic"; else data_dir

@@ -22,14 +22,8 @@ const std::vector<std::string> kRequired = {"hits",
                                             "pass_cc",
                                             "volatility_correlation"};
 
-std::vector<std::string> verdicts(const Column& pass) {
-  std::vector<std::string> text;
-  for (double value : std::get<std::vector<double>>(pass))
-    text.push_back(value > 0 ? "pass" : "FAIL");
-  return text;
-}
-
-// One task per group (classical models, or a single seed): that task's statistics.
+// One task per group (classical models, or a single seed): that task's statistics, under the
+// summary's names (docs/results-columns.md).
 Table single_run_table(const Table& summary, const std::vector<std::string>& group_by) {
   std::vector<AggregateSpec> columns;
   for (const char* name : {"hits", "hit_rate", "lr_uc", "p_uc", "lr_ind", "p_ind", "lr_cc", "p_cc",
@@ -42,11 +36,7 @@ Table single_run_table(const Table& summary, const std::vector<std::string>& gro
   Table table;
   for (size_t i = 0; i < values.names.size(); ++i) {
     const std::string& name = values.names[i];
-    if (name == "pass_uc")
-      table.add("kupiec_5pct", verdicts(values.columns[i]));
-    else if (name == "pass_cc")
-      table.add("cc_5pct", verdicts(values.columns[i]));
-    else if (name == "volatility_correlation" && summary.has("traffic_light"))
+    if (name == "volatility_correlation" && summary.has("traffic_light"))
       // Groups are single rows in first-seen order, so the summary's column lines up.
       table.add("traffic_light", summary.column("traffic_light")).add(name, values.columns[i]);
     else
@@ -56,20 +46,17 @@ Table single_run_table(const Table& summary, const std::vector<std::string>& gro
 }
 
 Table spread_over_seeds_table(const Table& summary, const std::vector<std::string>& group_by) {
-  std::vector<AggregateSpec> columns = {{"hits", Reducer::count, "runs"},
-                                        {"hits", Reducer::mean, "hits_mean"},
-                                        {"hits", Reducer::sd, "hits_sd"},
-                                        {"hits", Reducer::min, "hits_min"},
-                                        {"hits", Reducer::max, "hits_max"},
-                                        {"hit_rate", Reducer::mean, "hit_rate"},
-                                        {"pass_uc", Reducer::rate, "kupiec_pass_rate"},
-                                        {"pass_cc", Reducer::rate, "cc_pass_rate"}};
+  std::vector<AggregateSpec> columns = {
+      {"hits", Reducer::count, "runs"},           {"hits", Reducer::mean, "hits_mean"},
+      {"hits", Reducer::sd, "hits_sd"},           {"hits", Reducer::min, "hits_min"},
+      {"hits", Reducer::max, "hits_max"},         {"hit_rate", Reducer::mean, "hit_rate"},
+      {"pass_uc", Reducer::rate, "pass_uc_rate"}, {"pass_cc", Reducer::rate, "pass_cc_rate"}};
   // Results written before the ES backtests existed have no such columns.
   if (summary.has("pass_z2"))
-    columns.insert(columns.end(), {{"pass_z2", Reducer::rate, "es_z2_pass_rate"},
-                                   {"pass_mf", Reducer::rate, "es_mf_pass_rate"}});
+    columns.insert(columns.end(), {{"pass_z2", Reducer::rate, "pass_z2_rate"},
+                                   {"pass_mf", Reducer::rate, "pass_mf_rate"}});
   columns.insert(columns.end(),
-                 {{"lr_uc", Reducer::mean, "lr_uc_mean"},
+                 {{"lr_uc", Reducer::mean, "lr_uc"},
                   {"volatility_correlation", Reducer::mean, "volatility_correlation"}});
   for (const char* name : {"vol_slope", "tick_loss", "fz0_loss"})
     if (summary.has(name)) columns.push_back({name, Reducer::mean, name});

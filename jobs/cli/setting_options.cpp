@@ -1,6 +1,8 @@
 #include "jobs/cli/setting_options.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 namespace riskstep {
 
@@ -32,12 +34,18 @@ CLI::Option* typed_option(CLI::App& command, const Setting& setting,
   return option;
 }
 
-CLI::Option* flag_option(CLI::App& command, const Setting& setting,
-                         const std::shared_ptr<ParamValue>& value) {
-  const std::string name = option_name(setting.name);
-  return command.add_flag_function(
-      name + ",!--no-" + name.substr(2), [value](int64_t count) { *value = count > 0; },
-      help_of(setting) + " (default: " + param_to_string(setting.default_value) + ")");
+// Returns {--NAME, --no-NAME}.
+std::pair<CLI::Option*, CLI::Option*> flag_options(CLI::App& command, const Setting& setting,
+                                                   const std::shared_ptr<ParamValue>& value) {
+  // Two plain flags rather than CLI11's "--x,!--no-x", whose help reads "--x,--no-x{false}".
+  const std::string name = option_name(setting.name), negated = "--no-" + name.substr(2);
+  CLI::Option* on = command.add_flag_function(
+      name, [value](int64_t) { *value = true; },
+      help_of(setting) + " (default: " + param_to_string(setting.default_value) + "; " + negated +
+          " turns it off)");
+  CLI::Option* off = command.add_flag_function(
+      negated, [value](int64_t) { *value = false; }, "Turns " + name + " off");
+  return {on, off};
 }
 
 }  // namespace
@@ -46,10 +54,11 @@ SettingOptions::SettingOptions(CLI::App& command, const SettingsSchema& settings
                                const std::set<std::string>& skip) {
   for (const Setting& setting : settings.settings()) {
     if (skip.count(setting.name)) continue;
-    Bound bound{setting.name, nullptr, std::make_shared<ParamValue>(setting.default_value)};
+    Bound bound{setting.name, nullptr, nullptr,
+                std::make_shared<ParamValue>(setting.default_value)};
     switch (setting.default_value.index()) {
       case 0:
-        bound.option = flag_option(command, setting, bound.value);
+        std::tie(bound.option, bound.negated) = flag_options(command, setting, bound.value);
         break;
       case 1:
         bound.option = typed_option<int64_t>(command, setting, bound.value);
@@ -66,8 +75,13 @@ SettingOptions::SettingOptions(CLI::App& command, const SettingsSchema& settings
 
 Params SettingOptions::given() const {
   Params params;
-  for (const Bound& bound : bound_)
-    if (bound.option->count() > 0) params[bound.name] = *bound.value;
+  for (const Bound& bound : bound_) {
+    const bool on = bound.option->count() > 0, off = bound.negated && bound.negated->count() > 0;
+    if (on && off)  // CLI11 would apply them in declaration order, not the user's
+      throw CLI::ValidationError(bound.option->get_name() + " and " + bound.negated->get_name(),
+                                 "give one of them");
+    if (on || off) params[bound.name] = *bound.value;
+  }
   return params;
 }
 

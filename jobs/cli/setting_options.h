@@ -25,6 +25,7 @@ class SettingOptions {
   struct Bound {
     std::string name;
     CLI::Option* option = nullptr;
+    CLI::Option* negated = nullptr;  // a boolean's --no-NAME
     std::shared_ptr<ParamValue> value;
   };
   std::vector<Bound> bound_;

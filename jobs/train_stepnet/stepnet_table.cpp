@@ -16,10 +16,10 @@ Table stepnet_table(const Table& summary, const std::vector<std::string>& group_
   Table table = aggregate_table(summary, by,
                                 {{"final_test_accuracy", Reducer::count, "runs"},
                                  {"parameter_count", Reducer::mean, "parameter_count"},
-                                 {"final_test_accuracy", Reducer::mean, "accuracy_mean"},
-                                 {"final_test_accuracy", Reducer::sd, "accuracy_sd"},
-                                 {"final_test_accuracy", Reducer::min, "accuracy_min"},
-                                 {"final_test_accuracy", Reducer::max, "accuracy_max"},
+                                 {"final_test_accuracy", Reducer::mean, "final_test_accuracy_mean"},
+                                 {"final_test_accuracy", Reducer::sd, "final_test_accuracy_sd"},
+                                 {"final_test_accuracy", Reducer::min, "final_test_accuracy_min"},
+                                 {"final_test_accuracy", Reducer::max, "final_test_accuracy_max"},
                                  {"nsi_mean", Reducer::mean, "nsi_mean"},
                                  {"images_per_second", Reducer::mean, "images_per_second"}});
   // A count, the same for every run of one architecture: print it whole, not as 2.722e+05.

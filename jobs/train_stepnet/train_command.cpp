@@ -66,7 +66,7 @@ void print_summary(const Result& result) {
 // would run for that spec (same id, same seed).
 Task train_task(const TrainOptions& options, const JobKind& kind, int ranks, SweepSpec& spec) {
   spec.kind = kind.name;
-  spec.source = "riskstep train";
+  spec.source = "the command line";  // messages start "riskstep train: the command line: ..."
   spec.seed = options.seed;
   spec.ranks_per_task = ranks;
   spec.fixed = options.settings->given();

@@ -63,18 +63,6 @@ double volatility_correlation(const std::vector<double>& losses, const std::vect
   return sxy / std::sqrt(sxx * syy);
 }
 
-double pinball_loss(const std::vector<double>& losses, const std::vector<double>& var,
-                    double level) {
-  require_same_length(losses, var);
-  if (losses.empty()) return 0.0;
-  double sum = 0.0;
-  for (size_t t = 0; t < losses.size(); ++t) {
-    const double excess = -losses[t] + var[t];  // r_t - q_t
-    sum += (level - (excess < 0.0 ? 1.0 : 0.0)) * excess;
-  }
-  return sum / static_cast<double>(losses.size());
-}
-
 BacktestResult backtest(const std::vector<double>& losses, const std::vector<double>& var,
                         double level) {
   require_same_length(losses, var);
@@ -101,7 +89,6 @@ BacktestResult backtest(const std::vector<double>& losses, const std::vector<dou
   const DynamicQuantileResult dq = dynamic_quantile_test(hit, var, level);
   result.dq_stat = dq.statistic;
   result.dq_p = dq.p_value;
-  result.pinball_loss = pinball_loss(losses, var, level);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Backtest of one VaR series at one tail probability: hits, coverage and independence tests,
-// Basel traffic light, volatility-clustering correlation, dynamic quantile test, pinball loss.
+// Basel traffic light, volatility-clustering correlation, dynamic quantile test (scores:
+// scoring.h).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +17,6 @@ struct BacktestResult {
   std::string traffic_light;  // green | yellow | red at level 0.01, else "n/a"
   double volatility_correlation = 0.0;
   double dq_stat = 0.0, dq_p = 1.0;
-  double pinball_loss = 0.0;
 };
 
 // 1 where loss_t >= VaR_t.
@@ -25,11 +25,6 @@ std::vector<int64_t> hits(const std::vector<double>& losses, const std::vector<d
 // Pearson correlation of VaR_t with the sample sd (n - 1) of losses t-4..t, over t = 4..T-1;
 // 0 when it is undefined (fewer than 2 such days, or either series constant).
 double volatility_correlation(const std::vector<double>& losses, const std::vector<double>& var);
-
-// Mean quantile loss of the return quantile q_t = -VaR_t: (p - 1{r_t < q_t}) (r_t - q_t), r =
-// -loss.
-double pinball_loss(const std::vector<double>& losses, const std::vector<double>& var,
-                    double level);
 
 BacktestResult backtest(const std::vector<double>& losses, const std::vector<double>& var,
                         double level);

@@ -22,6 +22,12 @@ bool is_iso_date(const std::string& text) {
   return true;
 }
 
+bool is_year(const std::string& text) {
+  return text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c));
+         });
+}
+
 }  // namespace
 
 ReturnSeries simple_returns(const std::vector<std::string>& dates,
@@ -47,11 +53,17 @@ ReturnSeries simple_returns(const std::vector<std::string>& dates,
 TestPeriod parse_period(const std::string& text) {
   if (text == "calm") return {"calm", "2017-01-01", "2018-12-31"};
   if (text == "covid") return {"covid", "2021-01-01", "2022-12-31"};
-  const std::string expected = "; expected 'calm', 'covid' or 'YYYY-MM-DD:YYYY-MM-DD'";
+  const std::string expected =
+      "; expected 'calm', 'covid', a year 'YYYY', years 'YYYY:YYYY' or 'YYYY-MM-DD:YYYY-MM-DD'";
+  if (is_year(text)) return {text, text + "-01-01", text + "-12-31"};
   const size_t colon = text.find(':');
   if (colon == std::string::npos)
     throw std::invalid_argument("period '" + text + "' is unknown" + expected);
   TestPeriod period{text, text.substr(0, colon), text.substr(colon + 1)};
+  if (is_year(period.first) && is_year(period.last)) {
+    period.first += "-01-01";
+    period.last += "-12-31";
+  }
   for (const std::string* date : {&period.first, &period.last})
     if (!is_iso_date(*date))
       throw std::invalid_argument("period '" + text + "': '" + *date +

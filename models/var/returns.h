@@ -21,8 +21,10 @@ struct TestPeriod {
   std::string name, first, last;  // inclusive ISO dates
 };
 
-// "calm" -> 2017-01-01..2018-12-31, "covid" -> 2021-01-01..2022-12-31, or "YYYY-MM-DD:YYYY-MM-DD"
-// (name = the text). Throws std::invalid_argument naming the text and what was expected.
+// "calm" -> 2017-01-01..2018-12-31, "covid" -> 2021-01-01..2022-12-31, a year "2020" ->
+// 2020-01-01..2020-12-31, years "2008:2009" -> 2008-01-01..2009-12-31, or "YYYY-MM-DD:YYYY-MM-DD"
+// (name = the text as written: "2020" and "2020-01-01:2020-12-31" are two names, two task ids).
+// Throws std::invalid_argument naming the text and what was expected.
 TestPeriod parse_period(const std::string& text);
 
 struct TestWindow {

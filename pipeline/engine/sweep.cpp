@@ -80,7 +80,10 @@ void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& di
         << describe(plan.tasks[i], plan.settings) << "\n";
   }
   out << plan.selected.size() << " tasks (" << done << " done, " << failed << " failed, "
-      << plan.selected.size() - done - failed << " pending) -> " << plan.out_dir << "\n";
+      << plan.selected.size() - done - failed << " pending) -> "
+      << (plan.out_dir.empty() ? "no output directory yet (--out DIR or out = \"...\" to run)"
+                               : plan.out_dir)
+      << "\n";
 }
 
 // Rank 0: the output directory made, locked by this run and checked (nothing for a dry run).
@@ -364,7 +367,11 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   if (!on_rank0(comm, err, [&] { lock = open_out_dir(options, plan); })) return 2;
   std::vector<size_t> every_task(plan.tasks.size());
   std::iota(every_task.begin(), every_task.end(), size_t{0});
-  ScannedTaskFiles scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, every_task);
+  ScannedTaskFiles scanned;
+  if (plan.out_dir.empty())  // a dry run without an output directory: nothing is done yet
+    scanned.records.resize(plan.tasks.size());
+  else
+    scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, every_task);
   DiskState disk;
   if (!on_rank0(comm, err,
                 [&] { disk = settle_disk_state(options, plan, std::move(scanned), out, err); }))

@@ -60,7 +60,7 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
                     std::to_string(plan.spec.ranks_per_task) + " or more");
   select_tasks(options, plan);
   plan.out_dir = options.out_dir.empty() ? plan.spec.out : options.out_dir;
-  if (plan.out_dir.empty())
+  if (plan.out_dir.empty() && !options.dry_run)  // a dry run lists the tasks without one
     throw SpecError(plan.spec.source + ": no output directory: give --out DIR or out = \"...\"");
   return plan;
 }

@@ -29,6 +29,12 @@ EOF
 "$riskstep" sweep "$work/spec.toml" --out "$work/d" --dry-run --set i=0-2 > "$work/dry.txt"
 [ "$(grep -c '  pending  ' "$work/dry.txt")" -eq 6 ] || fail "--dry-run --set i=0-2: expected 6 tasks"
 [ ! -e "$work/d/results.h5" ] || fail "--dry-run ran tasks"
+# Without --out (and no out in the spec) a dry run still lists; a real run is refused.
+(cd "$work" && "$riskstep" sweep spec.toml --dry-run > "$work/dry_no_out.txt") ||
+  fail "--dry-run without --out failed"
+grep -q "12 tasks (0 done, 0 failed, 12 pending) -> no output directory yet" "$work/dry_no_out.txt" ||
+  fail "--dry-run without --out: $(tail -1 "$work/dry_no_out.txt")"
+[ ! -e "$work/tasks" ] || fail "--dry-run without --out created files"
 uses --dry-run --set --out
 
 # --no-progress: no progress line; without a terminal none either, unless --progress asks for

@@ -52,6 +52,12 @@ run tuned 1 --epochs 2 --lr 0.05 --momentum 0.8 --weight-decay 0.001 --no-augmen
 recorded tuned epochs=2 lr=0.05 momentum=0.8 weight_decay=0.001 augment=false freeze_bn=true \
   deterministic=false
 run augmented 1 --augment --deterministic --no-freeze-bn
+# A flag and its --no- form together are refused (CLI11 would apply them in its order, not yours).
+set +e
+"$riskstep" train --augment --no-augment --epochs 1 > "$work/both.txt" 2>&1; status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q -- "--augment and --no-augment: give one of them" "$work/both.txt" ||
+  fail "--augment --no-augment: exit $status, $(cat "$work/both.txt")"
 run bf16 1 --precision bf16
 recorded bf16 precision=bf16
 run bf16_2 2 --precision bf16 --backend mpi

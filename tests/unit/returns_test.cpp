@@ -63,10 +63,20 @@ TEST(Returns, ParsesNamedAndExplicitPeriods) {
   EXPECT_EQ(custom.name, "2020-02-29:2020-03-31");
   EXPECT_EQ(custom.first, "2020-02-29");
   EXPECT_EQ(custom.last, "2020-03-31");
+  const TestPeriod year = parse_period("2020");
+  EXPECT_EQ(year.name, "2020");
+  EXPECT_EQ(year.first, "2020-01-01");
+  EXPECT_EQ(year.last, "2020-12-31");
+  const TestPeriod years = parse_period("2008:2009");
+  EXPECT_EQ(years.first, "2008-01-01");
+  EXPECT_EQ(years.last, "2009-12-31");
 }
 
 TEST(Returns, RejectsBadPeriods) {
   EXPECT_NE(error_of([] { parse_period("stormy"); }).find("'stormy' is unknown; expected 'calm'"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_period("20201"); }).find("a year 'YYYY'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_period("2009:2008"); }).find("ends before it starts"),
             std::string::npos);
   EXPECT_NE(
       error_of([] { parse_period("2021-02-29:2021-03-31"); }).find("'2021-02-29' is not a valid"),

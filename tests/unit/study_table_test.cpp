@@ -35,12 +35,13 @@ TEST(StepnetTable, AccuracyAndNsiPerAttentionOverSeeds) {
   EXPECT_EQ(std::get<std::vector<int64_t>>(table.column("runs")), (std::vector<int64_t>{2, 2}));
   EXPECT_EQ(std::get<std::vector<int64_t>>(table.column("parameter_count")),
             (std::vector<int64_t>{272186, 276590}));
-  const auto& mean = std::get<std::vector<double>>(table.column("accuracy_mean"));
-  const auto& sd = std::get<std::vector<double>>(table.column("accuracy_sd"));
+  const auto& mean = std::get<std::vector<double>>(table.column("final_test_accuracy_mean"));
+  const auto& sd = std::get<std::vector<double>>(table.column("final_test_accuracy_sd"));
   EXPECT_NEAR(mean[0], 0.82, 1e-12);
   EXPECT_NEAR(mean[1], 0.72, 1e-12);
   EXPECT_NEAR(sd[0], std::sqrt(2 * 0.02 * 0.02), 1e-12);  // sample sd of 0.80 and 0.84
-  EXPECT_NEAR(std::get<std::vector<double>>(table.column("accuracy_min"))[1], 0.70, 1e-12);
+  EXPECT_NEAR(std::get<std::vector<double>>(table.column("final_test_accuracy_min"))[1], 0.70,
+              1e-12);
   EXPECT_NEAR(std::get<std::vector<double>>(table.column("nsi_mean"))[1], 1.3, 1e-12);
   EXPECT_NEAR(std::get<std::vector<double>>(table.column("images_per_second"))[0], 105, 1e-12);
 }

@@ -1,0 +1,78 @@
+#!/bin/bash
+# The README's Commands section, run as it stands: its first ```sh block is extracted from the
+# README itself (so the README cannot drift from the binary) and run line by line, in a scratch
+# directory that sees the checkout's jobs/ and results/, with `B` pointing at the binary under test.
+# Any command that fails fails the test, naming the command.
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA
+set -u
+riskstep=$1
+source=$2
+work=$(mktemp -d /tmp/riskstep-readme.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The first fenced sh block after "## Commands", continuation lines joined.
+/usr/bin/python3 - "$source/README.md" > "$work/commands.txt" <<'PY' || fail "no Commands block"
+import re, sys
+text = open(sys.argv[1]).read()
+section = text[text.index("\n## Commands\n"):]
+block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+for command in block.replace("\\\n", " ").splitlines():
+    if command.strip() and not command.lstrip().startswith("#"):
+        print(command)
+PY
+grep -q '^B=build/jobs/riskstep$' "$work/commands.txt" || fail "the block no longer sets B=build/jobs/riskstep"
+[ "$(wc -l < "$work/commands.txt")" -ge 10 ] || fail "only $(wc -l < "$work/commands.txt") commands found"
+
+ln -s "$source/jobs" "$work/jobs"
+ln -s "$source/results" "$work/results"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+cd "$work" || fail "cd $work"
+B=$riskstep
+n=0
+while IFS= read -r command; do
+  [[ $command == B=build/jobs/riskstep ]] && continue  # B is the binary under test
+  n=$((n + 1))
+  echo "== $command"
+  bash -c "B='$B'; $command" > "$work/out.$n" 2>&1 < /dev/null ||
+    fail "README command failed (exit $?): $command
+$(tail -5 "$work/out.$n")"
+done < "$work/commands.txt"
+
+# What the block promises exists.
+for file in covid.h5 y2020.h5 out/smoke/results.h5 s.h5 s2.h5 out/smoke/report.html stepnet.html; do
+  [ -s "$file" ] || fail "the README's commands did not write $file"
+done
+echo "ran $n README commands"
+
+# Every column and dataset these files hold is documented: summary columns, study-table columns
+# (aggregate's JSON) and task datasets in docs/results-columns.md, settings in the README.
+for input in out/smoke covid.h5 y2020.h5 s.h5; do
+  "$riskstep" aggregate "$input" --format json > "$work/table.json" || fail "aggregate --format json $input"
+  /usr/bin/python3 - "$source" "$input" "$work/table.json" <<'PY' || fail "undocumented names in $input"
+import json, os, re, sys
+import h5py
+source, path, table = sys.argv[1:]
+columns_doc = open(os.path.join(source, "docs/results-columns.md")).read()
+readme = open(os.path.join(source, "README.md")).read()
+results = path if path.endswith(".h5") else os.path.join(path, "results.h5")
+names = set()
+with h5py.File(results, "r") as f:
+    names |= set(f["summary"].dtype.names)
+    for task in f["tasks"].values():
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                names.add(re.sub(r"_0\.\d+$", "_<level>", name))
+        task.visititems(visit)
+doc = json.load(open(table))
+names |= {column["name"] for table in doc["tables"] for column in table["columns"]}
+missing = sorted(n for n in names
+                 if f"`{n}`" not in columns_doc and f"`{n}`" not in readme
+                 and not (n.startswith("model/") and f"`{n.split('/', 1)[1]}`" in columns_doc)
+                 and not (n.startswith("mixture/") and f"`{n}`" in columns_doc))
+if missing:
+    print("not in docs/results-columns.md (or README settings):", missing)
+    sys.exit(1)
+PY
+done
+echo "every column and dataset of the README's results is documented"
