@@ -149,8 +149,11 @@ SLURM_STEP_ID=0 "$riskstep" sweep "$spec" --out orphan --no-progress --set work_
 EOF
 setsid bash parent.sh &
 parent=$!
-for _ in $(seq 1 100); do pgrep -f "out orphan" > /dev/null && break; sleep 0.05; done
-sleep 1
+# Kill the launcher once the rank runs (its sweep.json is written after start-up: on a loaded
+# machine loading LibTorch alone can take seconds, and a rank that starts after its launcher died
+# never knew it).
+for _ in $(seq 1 1200); do [ -e orphan/sweep.json ] && break; sleep 0.05; done
+[ -e orphan/sweep.json ] || fail "the orphan sweep did not start within 60 s: $(cat orphan.out)"
 kill -9 "$parent"
 for _ in $(seq 1 150); do pgrep -f "out orphan" > /dev/null || break; sleep 0.1; done
 if pgrep -f "out orphan" > /dev/null; then
