@@ -146,13 +146,16 @@ void warn_about(const SlurmRequest& r, const SweepPlan& plan, const JobRegistry&
            " --prefix P) and submit with P/bin/riskstep");
       break;
     }
-  if (r.gpus_per_node > 0) {
+  const std::string gpu_request = r.gpus_per_node > 0
+                                      ? "--gpus-per-node " + std::to_string(r.gpus_per_node)
+                                  : r.gres.find("gpu") != std::string::npos ? "--gres " + r.gres
+                                                                            : "";
+  if (!gpu_request.empty()) {
     const std::unique_ptr<Job> job = registry.make(plan.spec.kind);
     bool any_gpu = false;
     for (const Task& task : plan.tasks) any_gpu = any_gpu || job->device(task) != "cpu";
     if (!any_gpu)
-      warn("--gpus-per-node " + std::to_string(r.gpus_per_node) + ": " + plan.spec.kind +
-           " computes on CPUs only; the GPUs would idle");
+      warn(gpu_request + ": " + plan.spec.kind + " computes on CPUs only; the GPUs would idle");
   }
 }
 

@@ -42,6 +42,46 @@ expect_bad() {
   grep -q -- "$want" "$work/err" || fail "$*: message lacks '$want': $(cat "$work/err")"
 }
 expect_bad "period" backtest --synthetic --period 2017-13-01:2018-01-01
+expect_bad "a year 'YYYY'" backtest --synthetic --period 20201
+expect_bad "ends before it starts" backtest --synthetic --period 2021:2020
+
+# riskstep compare on the demo file: every option, the baseline's row, bad input in one line.
+"$riskstep" compare "$work/demo.h5" --level 0.05 --loss tick --baseline garch --csv > "$work/cmp.csv"
+head -1 "$work/cmp.csv" | grep -q "^variant,cells,days,mean_loss,vs_baseline,mean_difference,dm_statistic,dm_p" ||
+  fail "compare --csv header: $(head -1 "$work/cmp.csv")"
+[ "$(wc -l < "$work/cmp.csv")" -eq 4 ] || fail "compare: expected header + 3 variants"
+/usr/bin/python3 - "$work/demo.h5" "$work/cmp.csv" <<'PY'
+import csv, sys, h5py, numpy as np
+rows = {r["variant"]: r for r in csv.DictReader(open(sys.argv[2]))}
+with h5py.File(sys.argv[1], "r") as f:  # mean tick loss at 5% recomputed from the daily dataset
+    for group in f["tasks"].values():
+        model = group.attrs["model"]
+        model = model.decode() if isinstance(model, bytes) else model
+        want = float(np.mean(group["tick_0.05"][:]))
+        assert abs(float(rows[model]["mean_loss"]) - want) < 1e-12 * max(1, abs(want)), (model, want)
+# The baseline against itself: no test; every other variant: its mean difference to the baseline.
+assert rows["garch"]["vs_baseline"] == "" and float(rows["garch"]["dm_p"]) == 1, rows["garch"]
+for model in ("hs", "cmm"):
+    r = rows[model]
+    assert r["vs_baseline"] == "yes" and 0 <= float(r["dm_p"]) <= 1, r
+    diff = float(r["mean_loss"]) - float(rows["garch"]["mean_loss"])
+    assert abs(float(r["mean_difference"]) - diff) < 1e-12, (r, diff)
+PY
+"$riskstep" compare "$work/demo.h5" > "$work/cmp.md" || fail "compare with defaults (fz0, 1%)"
+grep -q "^| variant" "$work/cmp.md" || fail "compare: no Markdown table"
+expect_bad "--baseline 'nosuch'" compare "$work/demo.h5" --baseline nosuch
+expect_bad "no backtest_var task" compare "$work/demo.h5" --level 0.025
+expect_bad "--loss" compare "$work/demo.h5" --loss mse
+expect_bad "nowhere.h5" compare "$work/nowhere.h5"
+
+# --mc-coverage: simulated coverage p-values beside the asymptotic ones.
+"$riskstep" backtest --synthetic --period 2020 --models hs --mc-coverage --out "$work/mc.h5" > /dev/null
+/usr/bin/python3 - "$work/mc.h5" <<'PY'
+import sys, h5py
+s = h5py.File(sys.argv[1], "r")["summary"][()]
+for name in ("p_uc_mc", "p_ind_mc", "p_cc_mc"):
+    assert name in s.dtype.names and ((s[name] >= 0) & (s[name] <= 1)).all(), name
+PY
 expect_bad "'lstm'" backtest --synthetic --models hs,lstm
 expect_bad "levels" backtest --synthetic --levels 0.01,1.5
 expect_bad "setting 'data': no price file" backtest --data "$work/absent.csv"

@@ -44,6 +44,26 @@ grep -q "setup hook ran on" "$log" || slurm_fail "the setup hook did not run"
 # GPUs for a CPU kind: a warning. A template without a required placeholder: refused.
 "$riskstep" slurm submit "$spec" --out "$work/gpu" --gpus-per-node 1 --dry-run > /dev/null 2> "$work/gpu.err"
 grep -q "computes on CPUs only" "$work/gpu.err" || slurm_fail "no warning for GPUs on backtest_var"
+
+# --qos, --constraint, --gres (a GPU in --gres is warned about too), --export NONE and a setup
+# file, rendered as written.
+printf 'module load openmpi/4\nexport SITE_VAR=1\n' > "$work/env.sh"
+"$riskstep" slurm submit "$spec" --out "$work/opts" --qos high --constraint 'skylake&ib' \
+  --gres gpu:a100:1 --export NONE --setup-file "$work/env.sh" --dry-run > "$work/opts.sbatch" \
+  2> "$work/opts.err" || slurm_fail "dry run with --qos ...: $(cat "$work/opts.err")"
+for line in "#SBATCH --qos=high" "#SBATCH --constraint=skylake&ib" "#SBATCH --gres=gpu:a100:1" \
+  "#SBATCH --export=NONE" "module load openmpi/4" "export SITE_VAR=1"; do
+  grep -qxF "$line" "$work/opts.sbatch" || slurm_fail "not rendered: $line"
+done
+grep -q -- "--gres gpu:a100:1: backtest_var computes on CPUs only" "$work/opts.err" ||
+  slurm_fail "no warning for a GPU in --gres: $(cat "$work/opts.err")"
+set +e
+"$riskstep" slurm submit "$spec" --out "$work/opts" --setup-file "$work/missing.sh" --dry-run \
+  > /dev/null 2> "$work/missing.err"
+status=$?
+set -e
+[[ $status -eq 2 ]] && grep -q "cannot read $work/missing.sh" "$work/missing.err" ||
+  slurm_fail "a missing --setup-file: exit $status, $(cat "$work/missing.err")"
 printf '#!/bin/bash\n@SBATCH_LINES@\n@RISKSTEP@ sweep @SPEC@\n' > "$work/bad.sbatch.in"
 set +e
 "$riskstep" slurm submit "$spec" --out "$work/bad" --template "$work/bad.sbatch.in" --dry-run \
