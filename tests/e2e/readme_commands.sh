@@ -1,5 +1,5 @@
 #!/bin/bash
-# The README's Commands section, run as it stands: its first ```sh block is extracted from the
+# The README's Commands section, run as it stands: its ```sh blocks are extracted from the
 # README itself (so the README cannot drift from the binary) and run line by line, in a scratch
 # directory that sees the checkout's jobs/ and results/, with `B` pointing at the binary under test.
 # Any command that fails fails the test, naming the command.
@@ -11,15 +11,17 @@ work=$(mktemp -d /tmp/riskstep-readme.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# The first fenced sh block after "## Commands", continuation lines joined.
+# Every fenced sh block from "## Commands" to the next "## " section, continuation lines joined.
 /usr/bin/python3 - "$source/README.md" > "$work/commands.txt" <<'PY' || fail "no Commands block"
 import re, sys
 text = open(sys.argv[1]).read()
-section = text[text.index("\n## Commands\n"):]
-block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-for command in block.replace("\\\n", " ").splitlines():
-    if command.strip() and not command.lstrip().startswith("#"):
-        print(command)
+start = text.index("\n## Commands\n") + 1
+end = text.find("\n## ", start)
+section = text[start:end if end >= 0 else len(text)]
+for block in re.findall(r"```sh\n(.*?)```", section, re.S):
+    for command in block.replace("\\\n", " ").splitlines():
+        if command.strip() and not command.lstrip().startswith("#"):
+            print(command)
 PY
 grep -q '^B=build/jobs/riskstep$' "$work/commands.txt" || fail "the block no longer sets B=build/jobs/riskstep"
 [ "$(wc -l < "$work/commands.txt")" -ge 10 ] || fail "only $(wc -l < "$work/commands.txt") commands found"
