@@ -1,6 +1,5 @@
 #include "jobs/backtest_var/compare_command.h"
 
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -26,8 +25,8 @@ struct CompareOptions {
 
 // What a variant is: the model and its settings off their defaults, but not where or what seed.
 std::string variant_label(const Task& task) {
-  static const std::set<std::string> apart = {"index", "period", "levels", "seed", "simulations",
-                                               "mc_coverage"};
+  static const std::set<std::string> apart = {"index", "period",      "levels",
+                                              "seed",  "simulations", "mc_coverage"};
   std::string label = std::get<std::string>(task.params.at("model"));
   for (const auto& [name, value] : backtest_settings().schema().canonical(task.params, false))
     if (!apart.count(name) && name != "model") label += " " + name + "=" + param_to_string(value);
@@ -102,9 +101,7 @@ Table compare_table(const std::map<std::string, Cells>& losses, const std::strin
 
 int run_compare(const CompareOptions& options) {
   try {
-    const std::string path = std::filesystem::is_directory(options.input)
-                                 ? out_layout::results_file(options.input)
-                                 : options.input;
+    const std::string path = out_layout::existing_results_file(options.input);
     const double level = parse_levels(options.level).at(0);
     const std::string column = options.loss + "_" + format_level(level);
     const auto losses = daily_losses(read_results_file(path), column);

@@ -20,16 +20,6 @@ struct AggregateOptions {
   bool csv = false;  // --format csv
 };
 
-// The results file of an input (a sweep directory means its results.h5); throws when absent.
-std::string results_path(const std::string& input) {
-  const bool directory = std::filesystem::is_directory(input);
-  const std::string path = directory ? out_layout::results_file(input) : input;
-  if (!std::filesystem::exists(path))
-    throw std::invalid_argument(path + ": no such results file" +
-                                (directory ? " (has the sweep finished?)" : ""));
-  return path;
-}
-
 // Rows of tasks already counted (a file given twice, or copies of one sweep's results) are
 // dropped, so no task is counted twice.
 Table new_rows(const Table& rows, std::set<std::string>& seen_tasks, size_t& repeated) {
@@ -53,7 +43,7 @@ Table read_inputs(const std::vector<std::string>& inputs) {
   std::set<std::string> files, tasks;
   size_t repeated = 0;
   for (const auto& input : inputs) {
-    const std::string path = results_path(input);
+    const std::string path = out_layout::existing_results_file(input);
     if (!files.insert(std::filesystem::weakly_canonical(path).string()).second) continue;
     read_results_file(path);  // verifies every task's checksum; throws naming the file
     const Table rows = read_summary_table(path);

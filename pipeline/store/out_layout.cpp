@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <stdexcept>
 
 namespace riskstep::out_layout {
 
@@ -31,6 +32,15 @@ std::string checkpoint_dir(const std::string& dir, const std::string& task_id) {
 }
 std::string results_file(const std::string& dir) {
   return in(dir, "results.h5");
+}
+
+std::string existing_results_file(const std::string& input) {
+  const bool directory = std::filesystem::is_directory(input);
+  const std::string path = directory ? results_file(input) : input;
+  if (!std::filesystem::exists(path))
+    throw std::invalid_argument(path + ": no such results file" +
+                                (directory ? " (has the sweep finished?)" : ""));
+  return path;
 }
 std::string report_file(const std::string& dir) {
   return in(dir, "report.html");

@@ -24,6 +24,10 @@ std::string results_file(const std::string& dir);
 std::string report_file(const std::string& dir);
 std::string slurm_dir(const std::string& dir);
 
+// What a reader was given: a results file, or a sweep directory meaning its results file. Throws
+// std::invalid_argument naming the path when there is none ("has the sweep finished?").
+std::string existing_results_file(const std::string& input);
+
 // True for a name (no directory part) riskstep puts directly into DIR: one of the entries above,
 // or a temporary of one.
 bool is_own_entry(const std::string& name);
