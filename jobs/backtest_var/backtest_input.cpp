@@ -20,6 +20,8 @@ GarchDistribution garch_distribution(const BacktestSettings& s) {
                                 : parse_garch_distribution(s.garch_dist);
 }
 
+}  // namespace
+
 // "study": s2_1 = mean(e^2) as the study states; "fgarch": R fGarch's start, which the thesis
 // author's numbers were computed with (reproduces them to ~2e-7, docs/models.md).
 GarchFitOptions garch_fit(const BacktestSettings& s) {
@@ -29,6 +31,8 @@ GarchFitOptions garch_fit(const BacktestSettings& s) {
       s.garch_start == "fgarch" ? InitialVariance::fgarch : InitialVariance::mean_square;
   return fit;
 }
+
+namespace {
 
 GarchOptions garch_options(const BacktestSettings& s, size_t window) {
   GarchOptions options;

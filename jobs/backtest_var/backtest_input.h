@@ -7,6 +7,7 @@
 #include "jobs/backtest_var/backtest_settings.h"
 #include "jobs/backtest_var/market_data.h"
 #include "models/var/forecast.h"
+#include "models/var/garch.h"
 #include "models/var/mdn/mdn_protocol.h"
 #include "models/var/returns.h"
 #include "pipeline/core/task.h"
@@ -30,5 +31,9 @@ VarForecast forecast_classical(const BacktestInput& input);
 
 // The networks' training protocol (train_start, train_years, refit_*).
 MdnProtocol mdn_protocol(const BacktestSettings& settings);
+
+// How a GARCH is fitted (kind, start) under these settings; shared by the garch models and the
+// networks' GARCH filter.
+GarchFitOptions garch_fit(const BacktestSettings& s);
 
 }  // namespace riskstep

@@ -5,6 +5,7 @@
 
 #include "models/var/mdn/mdn_protocol.h"
 #include "models/var/volatility_filter.h"
+#include "pipeline/core/task.h"
 
 namespace riskstep {
 
@@ -14,9 +15,7 @@ GarchOptions filter_garch(const BacktestSettings& s) {
   GarchOptions options;
   options.distribution = parse_garch_distribution(s.garch_dist);
   options.window = static_cast<size_t>(s.window);
-  options.fit.kind = parse_garch_kind(s.garch_kind);
-  options.fit.initial_variance =
-      s.garch_start == "fgarch" ? InitialVariance::fgarch : InitialVariance::mean_square;
+  options.fit = garch_fit(s);
   return options;
 }
 
@@ -27,7 +26,7 @@ FilteredSigma cached_filter(const BacktestInput& input) {
   static std::mutex mutex;
   static std::map<std::string, FilteredSigma> cache;
   const std::string key = input.market.source + "\n" + s.price_column + "\n" + s.mdn_filter + "\n" +
-                          std::to_string(s.ewma_lambda) + "\n" + s.garch_dist + "\n" +
+                          canonical_text(s.ewma_lambda) + "\n" + s.garch_dist + "\n" +
                           s.garch_kind + "\n" + s.garch_start + "\n" + std::to_string(s.window);
   std::lock_guard<std::mutex> lock(mutex);
   auto it = cache.find(key);
@@ -96,7 +95,7 @@ std::string network_protocol(const BacktestSettings& s) {
   if (s.mdn_scale == "train_sd") text += ", scaled by the training sd";
   if (s.mdn_validation == "early_stop") text += ", early stopping";
   if (s.mdn_validation == "none") text += ", no validation block";
-  if (s.lags != 10) text += ", " + std::to_string(s.lags) + " lags";
+  if (s.lags != BacktestSettings{}.lags) text += ", " + std::to_string(s.lags) + " lags";
   return text;
 }
 

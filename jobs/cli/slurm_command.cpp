@@ -15,6 +15,7 @@
 #include "pipeline/core/printable.h"
 #include "pipeline/engine/sweep_plan.h"
 #include "pipeline/engine/sweep_spec.h"
+#include "pipeline/store/atomic_file.h"
 #include "pipeline/store/out_layout.h"
 
 namespace riskstep {
@@ -47,10 +48,9 @@ std::string literal_for_filename_pattern(const std::string& path) {
   return escaped;
 }
 
+// Whole or not at all: a queued job may be about to read what an earlier submission wrote.
 void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw std::runtime_error(path.string() + ": cannot write the job script");
+  write_file_atomically(path.string(), text);
   fs::permissions(path, fs::perms::owner_exec, fs::perm_options::add);
 }
 
@@ -234,9 +234,15 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
     }
     return 0;
   }
-  fs::create_directories(log_dir);
-  write_file(copy.path, copy.text);
-  write_file(script_file, scripts.main);
+  try {
+    fs::create_directories(log_dir);
+    write_file(copy.path, copy.text);
+    write_file(script_file, scripts.main);
+    if (!scripts.merge.empty()) write_file(merge_file, scripts.merge);
+  } catch (const std::exception& e) {  // e.g. a full disk: nothing was submitted
+    std::cerr << "riskstep slurm submit: " << printable(e.what()) << " (nothing submitted)\n";
+    return 1;
+  }
   std::string job_id;
   try {
     job_id = submit_batch_script(script_file.string(), main_options);
@@ -250,7 +256,6 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
               << ".out\n";
     return 0;
   }
-  write_file(merge_file, scripts.merge);
   std::string merge_id;
   try {
     merge_id =

@@ -182,6 +182,12 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p tiny && mount -t tmpfs -o size=700k tmpfs ti
   [ "$status" -eq 1 ] || [ "$status" -eq 2 ] || fail "full disk: exit $status: $(tail -5 full.err)"
   grep -q "No space left on device" full.err || fail "full disk: ENOSPC not named: $(tail -5 full.err)"
   stored=$(ls tiny/smoke/tasks | grep -c '\.h5$')
+  # slurm submit on the full disk: named, nothing submitted (no sbatch is reached), no torn script.
+  head -c 800000 /dev/zero > tiny/filler 2> /dev/null
+  run 1 slurm_full "$riskstep" slurm submit "$source/jobs/specs/smoke.toml" --out tiny/job
+  says slurm_full "No space left on device (nothing submitted)"
+  [ -z "$(ls tiny/job/slurm 2> /dev/null)" ] || fail "slurm submit left files: $(ls tiny/job/slurm)"
+  rm -f tiny/filler
   mount -o remount,size=8m "$tiny" || fail "cannot grow the tmpfs"
   "${mpirun[@]}" "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out tiny/smoke --no-progress \
     > full2.out 2> full2.err || fail "after freeing space: $(cat full2.out full2.err | tail -5)"
