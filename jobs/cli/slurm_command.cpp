@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -81,11 +80,11 @@ SlurmRequest build_request(SubmitOptions& o) {
     throw std::invalid_argument("--ntasks-per-node: expected a positive count");
   r.requeue = !o.no_requeue;
   if (!o.setup_file.empty()) {
-    std::ifstream in(o.setup_file, std::ios::binary);
-    if (!in) throw std::invalid_argument("--setup-file: cannot read " + o.setup_file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    r.setup += (r.setup.empty() ? "" : "\n") + text.str();
+    try {
+      r.setup += (r.setup.empty() ? "" : "\n") + read_text_file(o.setup_file);
+    } catch (const std::runtime_error& error) {  // bad input: exit 2
+      throw std::invalid_argument(std::string("--setup-file: ") + error.what());
+    }
   }
   if (!r.template_file.empty()) {
     if (!fs::is_regular_file(r.template_file))

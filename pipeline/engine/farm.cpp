@@ -24,6 +24,11 @@ constexpr int64_t kStop = -1;
 constexpr std::chrono::microseconds kLongestIdlePause{2000};
 
 // Shared by rank 0's main thread (coordinator) and its helper thread (local worker).
+// What a finished task index adds to done and failed (FarmOptions::weights).
+size_t weight_of(const std::vector<size_t>& weights, size_t index) {
+  return weights.empty() ? 1 : weights[index];
+}
+
 struct Ledger {
   std::mutex mutex;
   std::deque<size_t> queue;
@@ -42,7 +47,7 @@ struct Ledger {
   }
   void finished(size_t index, bool ok) {
     std::lock_guard<std::mutex> lock(mutex);
-    const size_t weight = weights && !weights->empty() ? (*weights)[index] : 1;
+    const size_t weight = weights ? weight_of(*weights, index) : 1;
     counts.done += weight;
     if (!ok) counts.failed += weight;
   }
@@ -195,7 +200,7 @@ FarmCounts run_group_phase(MPI_Comm comm, int group_size, const std::vector<size
         }
         const bool ok = runner(tasks[position], slot);
         if (rank == 0) {
-          const size_t weight = options.weights.empty() ? 1 : options.weights[tasks[position]];
+          const size_t weight = weight_of(options.weights, tasks[position]);
           counts.done += weight;
           if (!ok) counts.failed += weight;
           if (options.on_progress) options.on_progress(counts.done, counts.failed);

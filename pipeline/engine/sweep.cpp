@@ -216,6 +216,20 @@ std::vector<size_t> costliest_first(const FarmWork& work) {
   return order;
 }
 
+// What the progress line says a unit runs: the job's label of its first task ("" = the kind), and
+// how many tasks it batches ("mdn2 sp500 2008 x5").
+std::vector<std::string> unit_labels(const FarmWork& work) {
+  std::vector<std::string> labels;
+  for (const auto& unit : work.units) {
+    const Task& first = work.plan.tasks[unit.front()];
+    std::string label = work.job.progress_label(first);
+    if (label.empty()) label = first.kind;
+    if (unit.size() > 1) label += " x" + std::to_string(unit.size());
+    labels.push_back(label);
+  }
+  return labels;
+}
+
 FarmCounts run_units(MPI_Comm comm, FarmWork& work) {
   std::vector<int> ranks_needed;
   for (const auto& unit : work.units) ranks_needed.push_back(work.plan.tasks[unit.front()].ranks);
@@ -228,15 +242,10 @@ FarmCounts run_units(MPI_Comm comm, FarmWork& work) {
   if (rank_of(comm) == 0 && work.options.progress != "never") {
     progress.emplace(stderr, tasks, work.options.progress == "always");
     farm_options.on_progress = [&](size_t done, size_t failed) { progress->update(done, failed); };
-    farm_options.on_running = [&](const std::map<int, size_t>& running) {
+    farm_options.on_running = [&progress,
+                               labels = unit_labels(work)](const std::map<int, size_t>& running) {
       std::string what;
-      for (const auto& [rank, unit] : running) {
-        const Task& first = work.plan.tasks[work.units[unit].front()];
-        std::string label = work.job.progress_label(first);
-        if (label.empty()) label = first.kind;
-        if (work.units[unit].size() > 1) label += " x" + std::to_string(work.units[unit].size());
-        what += (what.empty() ? "" : ", ") + label;
-      }
+      for (const auto& [rank, unit] : running) what += (what.empty() ? "" : ", ") + labels[unit];
       progress->running(what);
     };
   }

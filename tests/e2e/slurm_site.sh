@@ -62,7 +62,7 @@ set +e
   > /dev/null 2> "$work/missing.err"
 status=$?
 set -e
-[[ $status -eq 2 ]] && grep -q "cannot read $work/missing.sh" "$work/missing.err" ||
+[[ $status -eq 2 ]] && grep -q -- "--setup-file: $work/missing.sh: cannot read: No such file" "$work/missing.err" ||
   slurm_fail "a missing --setup-file: exit $status, $(cat "$work/missing.err")"
 printf '#!/bin/bash\n@SBATCH_LINES@\n@RISKSTEP@ sweep @SPEC@\n' > "$work/bad.sbatch.in"
 set +e
