@@ -63,13 +63,15 @@ Examples:
       ->capture_default_str();
   command->add_flag("--force", options->force,
                     "Run into an output directory made from a different sweep");
-  command->add_flag(
+  CLI::Option* quiet = command->add_flag(
       "--no-progress", [options](int64_t) { options->progress = "never"; },
       "Do not print the progress line");
-  command->add_flag(
+  CLI::Option* loud = command->add_flag(
       "--progress", [options](int64_t) { options->progress = "always"; },
       "Print the progress line also when stderr is not a terminal (logs, Slurm: every 5 s)");
-  command->callback([options, &registry, &exit_code] {
+  command->callback([options, &registry, &exit_code, quiet, loud] {
+    if (quiet->count() > 0 && loud->count() > 0)  // CLI11 would apply them in its order, not yours
+      throw CLI::ValidationError("--progress and --no-progress", "give one of them");
     exit_code = run_sweep(MPI_COMM_WORLD, *options, registry, std::cout, std::cerr);
   });
 }

@@ -47,6 +47,12 @@ grep -q "tasks done" "$work/default.txt" && fail "a progress line without a term
 sweep "$work/spec.toml" --out "$work/q2" --set batch_by=model --progress > "$work/loud.txt" 2>&1
 grep -q "sweep: 12/12 tasks done, 0 failed" "$work/loud.txt" ||
   fail "--progress: $(cat "$work/loud.txt")"
+set +e
+"$riskstep" sweep "$work/spec.toml" --out "$work/q3" --progress --no-progress > "$work/both.txt" 2>&1
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q -- "--progress and --no-progress: give one of them" "$work/both.txt" ||
+  fail "--progress --no-progress: exit $status, $(cat "$work/both.txt")"
 uses --no-progress --progress
 
 # --retry-failed: a failure is recorded; a plain rerun keeps it, --retry-failed runs it again.
