@@ -203,17 +203,17 @@ RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::str
       {"SWEEP_ARGS", sweep_arguments(r)},
       {"SETUP", setup_lines(r)},
   };
-  // A site template must run the sweep (SBATCH_LINES, RISKSTEP, SPEC, OUT); the rest it may use.
-  std::set<std::string> optional;
-  for (const auto& [name, value] : values)
-    if (!r.template_file.empty() && !site_template_required().count(name)) optional.insert(name);
-  optional.insert("SHARDS");
   RenderedScripts scripts;
   const std::string lines = resource_lines(r);
+  // A built-in template uses every value; a site template must run the sweep (SBATCH_LINES,
+  // RISKSTEP, SPEC, OUT) and may use the rest.
   auto main_template = [&](const char* name) {
-    const fs::path path = r.template_file.empty() ? dir / name : fs::path(r.template_file);
-    if (r.template_file.empty()) optional.erase("SHARDS");
-    return fill_template(path.filename().string(), read_text(path), values, optional);
+    if (r.template_file.empty()) return fill_template(name, read_text(dir / name), values, {});
+    std::set<std::string> optional;
+    for (const auto& [key, value] : values)
+      if (!site_template_required().count(key)) optional.insert(key);
+    return fill_template(fs::path(r.template_file).filename().string(), read_text(r.template_file),
+                         values, optional);
   };
   if (r.array_shards == 0) {
     values["SBATCH_LINES"] = lines;
