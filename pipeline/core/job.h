@@ -64,8 +64,8 @@ class Job {
   // A rough expected cost in any unit, used only to order work: a sweep hands out the costliest
   // work units first, so cheap ones fill the end and ranks finish together. Never affects results.
   virtual double relative_cost(const Task& /*task*/) const { return 1.0; }
-  // A few words for the progress line saying what runs (e.g. "mdn2 sp500 2008-01-01:2009-12-31");
-  // "" = the kind's name.
+  // A few words for the progress line saying what runs (the settings that tell tasks apart, e.g.
+  // model and data); "" = the kind's name.
   virtual std::string progress_label(const Task& /*task*/) const { return ""; }
   // The device the task computes on: "cpu", "cuda", or "auto" (the run's --device). The engine
   // binds each rank's GPU before any task runs when one needs "cuda".

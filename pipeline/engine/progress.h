@@ -14,7 +14,7 @@ class ProgressLine {
                double plain_interval_seconds = 5.0);
   // Cheap to call often: prints only when the interval has passed (or `force`).
   void update(size_t done, size_t failed, bool force = false);
-  void running(const std::string& what) { running_ = what; }  // e.g. "mdn2 sp500 2008 x10"
+  void running(const std::string& what) { running_ = what; }  // the units running, e.g. "a x5, b"
   void finish(size_t done, size_t failed);                    // final line, ends a terminal line
 
   static std::string format(size_t done, size_t total, size_t failed, double elapsed_seconds);

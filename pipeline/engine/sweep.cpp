@@ -217,7 +217,7 @@ std::vector<size_t> costliest_first(const FarmWork& work) {
 }
 
 // What the progress line says a unit runs: the job's label of its first task ("" = the kind), and
-// how many tasks it batches ("mdn2 sp500 2008 x5").
+// how many tasks it batches (e.g. "a b x5": the label of a unit batching 5 tasks).
 std::vector<std::string> unit_labels(const FarmWork& work) {
   std::vector<std::string> labels;
   for (const auto& unit : work.units) {
