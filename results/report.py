@@ -164,13 +164,15 @@ def study_tables(output):
 
 # -------------------------------------------------------------------------------- formatting
 
-INTEGER_COLUMNS = {"runs", "hits", "hits_min", "hits_max", "tasks", "days", "depth",
+INTEGER_COLUMNS = {"runs", "cells", "hits", "hits_min", "hits_max", "tasks", "days", "depth",
                    "parameter_count", "n00", "n01", "n10", "n11", "epochs", "epochs_trained",
                    "seed", "window", "collapsed", "nonfinite_loss", "pass_uc", "pass_cc"}
 DECIMALS = {"hit_rate": 4, "hits_mean": 2, "hits_sd": 2, "pass_uc_rate": 2,
             "pass_cc_rate": 2, "pass_z2_rate": 2, "pass_mf_rate": 2, "volatility_correlation": 3, "nsi_mean": 3,
             "images_per_second": 0, "final_test_accuracy_mean": 4, "final_test_accuracy_sd": 4, "final_test_accuracy_min": 4,
-            "final_test_accuracy_max": 4, "tick_loss": 6, "fz0_loss": 4, "wall_seconds": 1}
+            "final_test_accuracy_max": 4, "tick_loss": 6, "fz0_loss": 4, "wall_seconds": 1,
+            "hits_ratio": 2, "pass_uc_mc_rate": 2, "pass_cc_mc_rate": 2, "pass_duration_rate": 2,
+            "vol_slope": 2, "mean_difference": 4, "dm_statistic": 2}
 
 
 def is_p_value(column):
@@ -492,6 +494,45 @@ def study_tables_section(tables, command, source_note):
     return "\n".join(out)
 
 
+def compare_csv(riskstep, results, level, loss):
+    """`riskstep compare RESULTS --level L --loss LOSS --csv` as a DataFrame, or an error text."""
+    command = [riskstep, "compare", results, "--level", repr(float(level)), "--loss", loss, "--csv"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=AGGREGATE_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, str(error)
+    if done.returncode != 0:
+        return None, (done.stderr.strip().splitlines() or ["exit " + str(done.returncode)])[-1]
+    return pd.read_csv(io.StringIO(done.stdout), keep_default_na=False, na_values=["nan"]), ""
+
+
+def scores_section(riskstep, results, level):
+    """Every model variant pooled over its cells at one level, closest to calibrated first:
+    riskstep compare's columns (docs/results-columns.md, Comparisons), FZ0 and tick loss."""
+    out = ['<h2 id="scores">Model scores</h2>']
+    if not riskstep:
+        return "\n".join(out + ['<p class="note">No riskstep binary (give --riskstep PATH).</p>'])
+    fz0, error = compare_csv(riskstep, results, level, "fz0")
+    tick, tick_error = compare_csv(riskstep, results, level, "tick")
+    if fz0 is None or tick is None:
+        reason = html.escape(error or tick_error)
+        return "\n".join(out + [f'<p class="note">riskstep compare: {reason}</p>'])
+    frame = fz0.rename(columns={"mean_loss": "fz0_loss"})
+    frame["tick_loss"] = frame.variant.map(tick.set_index("variant").mean_loss)
+    frame = frame.assign(miss=(frame.hits_ratio - 1).abs()).sort_values(["miss", "fz0_loss"])
+    frame = frame.drop(columns=["miss"])
+    out.append(f'<p class="sub">Level {format_level(level)}, each variant (a model and its '
+               "settings off their defaults; network seeds together) pooled over the cells it "
+               "ran in, closest to calibrated (<code>hits_ratio</code> 1) first. From <code>"
+               f"riskstep compare {html.escape(results)} --level {format_level(level)} --csv"
+               "</code> (<code>--loss fz0</code> and <code>tick</code>); Diebold-Mariano tests: "
+               "<code>--baseline VARIANT</code>.</p>")
+    out.append(html_table(frame, merge_keys=False))
+    out.append(f"<p>CSV: {data_link('model_scores.csv', frame.to_csv(index=False))}</p>")
+    return "\n".join(out)
+
+
 def flags_note(summary):
     flags = [c for c in ("collapsed", "nonfinite_loss") if c in summary.columns]
     if summary.empty or not flags or "model" not in summary:
@@ -601,6 +642,10 @@ def build(args):
         if any(t["status"] != "ok" for t in tasks):
             toc.append('<a href="#failed">Failed tasks</a>')
         toc += ['<a href="#tables">Study tables</a>']
+        scores = []
+        if "backtest_var" in kinds:
+            scores = [scores_section(riskstep, results, args.level)]
+            toc.append('<a href="#scores">Model scores</a>')
         if body_figures:
             toc.append('<a href="#figures">Figures</a>')
         page = [
@@ -615,7 +660,7 @@ def build(args):
             failed_section(tasks),
             study_tables_section(tables, command_text, note),
             flags_note(summary),
-        ] + body_figures + [
+        ] + scores + body_figures + [
             f"<footer>results/report.py {html.escape(' '.join(sys.argv[1:]))} \u2014 "
             f"{time.monotonic() - started:.1f} s; Python {sys.version.split()[0]}, "
             f"h5py {h5py.__version__}, pandas {pd.__version__}, numpy {np.__version__}, "

@@ -1,5 +1,6 @@
 #include "jobs/backtest_var/compare_command.h"
 
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <set>
@@ -21,6 +22,7 @@ struct CompareOptions {
   std::string loss = "fz0";
   std::string baseline;
   bool csv = false;
+  bool list_tasks = false;
 };
 
 // What a variant is: the model and its settings off their defaults, but not where or what seed.
@@ -33,55 +35,132 @@ std::string variant_label(const Task& task) {
   return label;
 }
 
+// Coverage of a variant at one level over its tasks (every cell and seed), from the tasks' /summary
+// rows: hits against expected hits, the share of tasks each test does not reject at 5%, and the
+// mean VaR-volatility slope (docs/results-columns.md, Comparisons).
+struct Coverage {
+  int64_t tasks = 0;
+  double hits = 0, expected = 0, vol_slope = 0;
+  // rate column -> (tasks whose p-value is >= 0.05, tasks that have that p-value)
+  std::map<std::string, std::pair<int64_t, int64_t>> passes;
+};
+
+// Pass-rate column -> the summary's p-value it counts (simulated ones only when present).
+const std::vector<std::pair<std::string, std::string>> kPassRates = {
+    {"pass_uc_rate", "p_uc"},
+    {"pass_cc_rate", "p_cc"},
+    {"pass_uc_mc_rate", "p_uc_mc"},
+    {"pass_cc_mc_rate", "p_cc_mc"},
+    {"pass_duration_rate", "p_duration"},
+    {"pass_z2_rate", "p_z2"}};
+
+double number_at(const Table& table, const std::string& name, size_t row) {
+  const Column& column = table.column(name);
+  if (const auto* integers = std::get_if<std::vector<int64_t>>(&column))
+    return double((*integers)[row]);
+  return std::get<std::vector<double>>(column).at(row);
+}
+
+void tally(const Table& summary, double level, Coverage& coverage) {
+  for (size_t row = 0; row < summary.rows(); ++row) {
+    if (std::abs(number_at(summary, "level", row) - level) > 1e-12) continue;
+    ++coverage.tasks;
+    coverage.hits += number_at(summary, "hits", row);
+    coverage.expected += level * number_at(summary, "days", row);
+    if (summary.has("vol_slope")) coverage.vol_slope += number_at(summary, "vol_slope", row);
+    for (const auto& [rate, p_value] : kPassRates)
+      if (summary.has(p_value)) {
+        auto& [passed, tested] = coverage.passes[rate];
+        passed += number_at(summary, p_value, row) >= 0.05;
+        ++tested;
+      }
+  }
+}
+
 // Daily losses per variant and cell ("index period"), averaged over a variant's seeds.
 using Cells = std::map<std::string, std::vector<double>>;
-std::map<std::string, Cells> daily_losses(const std::vector<TaskRecord>& records,
-                                          const std::string& column) {
+struct VariantScores {
+  Cells losses;
+  Coverage coverage;
+};
+
+void add_losses(const std::vector<double>& values, const std::string& task_id,
+                std::pair<std::vector<double>, int>& sum) {
+  if (sum.first.empty()) sum.first.assign(values.size(), 0.0);
+  if (sum.first.size() != values.size())
+    throw std::invalid_argument("task " + task_id + ": " + std::to_string(values.size()) +
+                                " days of losses, its seeds " + std::to_string(sum.first.size()));
+  for (size_t t = 0; t < values.size(); ++t) sum.first[t] += values[t];
+  ++sum.second;
+}
+
+std::map<std::string, VariantScores> variant_scores(const std::vector<TaskRecord>& records,
+                                                    const std::string& column, double level) {
   std::map<std::string, std::map<std::string, std::pair<std::vector<double>, int>>> sums;
+  std::map<std::string, VariantScores> scores;
   for (const TaskRecord& record : records) {
     if (record.task.kind != "backtest_var" || record.status != "ok") continue;
     const auto it = record.result.columns.find(column);
     if (it == record.result.columns.end()) continue;
-    const auto& values = std::get<std::vector<double>>(it->second);
+    const std::string variant = variant_label(record.task);
     const std::string cell = std::get<std::string>(record.task.params.at("index")) + " " +
                              std::get<std::string>(record.task.params.at("period"));
-    auto& [sum, count] = sums[variant_label(record.task)][cell];
-    if (sum.empty()) sum.assign(values.size(), 0.0);
-    if (sum.size() != values.size())
-      throw std::invalid_argument("task " + record.task.id + ": " + column + " has " +
-                                  std::to_string(values.size()) + " days, its seeds " +
-                                  std::to_string(sum.size()));
-    for (size_t t = 0; t < values.size(); ++t) sum[t] += values[t];
-    ++count;
+    add_losses(std::get<std::vector<double>>(it->second), record.task.id, sums[variant][cell]);
+    tally(record.result.summary, level, scores[variant].coverage);
   }
-  std::map<std::string, Cells> losses;
   for (auto& [variant, cells] : sums)
     for (auto& [cell, pair] : cells) {
       for (double& value : pair.first) value /= double(pair.second);
-      losses[variant][cell] = std::move(pair.first);
+      scores[variant].losses[cell] = std::move(pair.first);
     }
-  return losses;
+  return scores;
 }
 
-Table compare_table(const std::map<std::string, Cells>& losses, const std::string& baseline) {
+void add_coverage_columns(const std::vector<Coverage>& coverages, Table& table) {
+  std::vector<int64_t> tasks;
+  std::vector<double> ratio, slope;
+  for (const Coverage& c : coverages) {
+    tasks.push_back(c.tasks);
+    ratio.push_back(c.expected > 0 ? c.hits / c.expected : std::nan(""));
+    slope.push_back(c.tasks > 0 ? c.vol_slope / double(c.tasks) : std::nan(""));
+  }
+  table.add("tasks", tasks).add("hits_ratio", ratio);
+  for (const auto& [rate, p_value] : kPassRates) {
+    std::vector<double> rates;
+    for (const Coverage& c : coverages) {
+      const auto it = c.passes.find(rate);
+      if (it != c.passes.end() && it->second.second == c.tasks)
+        rates.push_back(double(it->second.first) / double(c.tasks));
+    }
+    // Results without that p-value in every task (e.g. mc_coverage off) have no such column.
+    if (rates.size() == coverages.size()) table.add(rate, rates);
+  }
+  table.add("vol_slope", slope);
+}
+
+Table compare_table(const std::map<std::string, VariantScores>& scores,
+                    const std::string& baseline) {
   std::vector<std::string> variants, compared;
   std::vector<int64_t> cells, days;
   std::vector<double> mean, difference, statistic, p_value;
-  for (const auto& [variant, by_cell] : losses) {
+  std::vector<Coverage> coverages;
+  const Cells* baseline_losses = baseline.empty() ? nullptr : &scores.at(baseline).losses;
+  for (const auto& [variant, score] : scores) {
     std::vector<double> pooled, mine, theirs;
-    for (const auto& [cell, values] : by_cell) {
+    for (const auto& [cell, values] : score.losses) {
       pooled.insert(pooled.end(), values.begin(), values.end());
-      if (baseline.empty() || !losses.count(baseline) || !losses.at(baseline).count(cell)) continue;
+      if (!baseline_losses || !baseline_losses->count(cell)) continue;
       mine.insert(mine.end(), values.begin(), values.end());
-      const auto& other = losses.at(baseline).at(cell);
+      const auto& other = baseline_losses->at(cell);
       theirs.insert(theirs.end(), other.begin(), other.end());
     }
     variants.push_back(variant);
-    cells.push_back(int64_t(by_cell.size()));
+    cells.push_back(int64_t(score.losses.size()));
     days.push_back(int64_t(pooled.size()));
     double sum = 0.0;
     for (double value : pooled) sum += value;
     mean.push_back(sum / double(pooled.size()));
+    coverages.push_back(score.coverage);
     const bool paired = mine.size() >= 3 && variant != baseline;
     const DieboldMarianoResult dm = paired ? diebold_mariano(mine, theirs) : DieboldMarianoResult{};
     difference.push_back(paired ? dm.mean_difference : 0.0);
@@ -90,7 +169,9 @@ Table compare_table(const std::map<std::string, Cells>& losses, const std::strin
     compared.push_back(paired ? "yes" : "");
   }
   Table table;
-  table.add("variant", variants).add("cells", cells).add("days", days).add("mean_loss", mean);
+  table.add("variant", variants).add("cells", cells).add("days", days);
+  add_coverage_columns(coverages, table);
+  table.add("mean_loss", mean);
   if (!baseline.empty())
     table.add("vs_baseline", compared)
         .add("mean_difference", difference)
@@ -99,22 +180,39 @@ Table compare_table(const std::map<std::string, Cells>& losses, const std::strin
   return table;
 }
 
+// Which variant each task belongs to, so a script can select a variant's tasks by this name.
+Table task_variants(const std::vector<TaskRecord>& records) {
+  std::vector<std::string> ids, variants;
+  for (const TaskRecord& record : records)
+    if (record.task.kind == "backtest_var" && record.status == "ok") {
+      ids.push_back(record.task.id);
+      variants.push_back(variant_label(record.task));
+    }
+  Table table;
+  table.add("task_id", ids).add("variant", variants);
+  return table;
+}
+
 int run_compare(const CompareOptions& options) {
   try {
     const std::string path = out_layout::existing_results_file(options.input);
+    if (options.list_tasks) {
+      write_csv(std::cout, task_variants(read_results_file(path)));
+      return 0;
+    }
     const double level = parse_levels(options.level).at(0);
     const std::string column = options.loss + "_" + format_level(level);
-    const auto losses = daily_losses(read_results_file(path), column);
-    if (losses.empty())
+    const auto scores = variant_scores(read_results_file(path), column, level);
+    if (scores.empty())
       throw std::invalid_argument(path + ": no backtest_var task with daily " + column +
                                   " losses (results of riskstep 0.2 or later)");
-    if (!options.baseline.empty() && !losses.count(options.baseline)) {
+    if (!options.baseline.empty() && !scores.count(options.baseline)) {
       std::string known;
-      for (const auto& [variant, cells] : losses) known += "\n  " + variant;
+      for (const auto& [variant, score] : scores) known += "\n  " + variant;
       throw std::invalid_argument("--baseline '" + options.baseline +
                                   "' is not a variant of these results; they hold:" + known);
     }
-    const Table table = compare_table(losses, options.baseline);
+    const Table table = compare_table(scores, options.baseline);
     if (options.csv)
       write_csv(std::cout, table);
     else
@@ -146,6 +244,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--baseline", options->baseline, "Variant to test every other against");
   command->add_flag("--csv", options->csv, "CSV instead of Markdown");
+  command->add_flag("--list-tasks", options->list_tasks,
+                    "Print each task's id and variant (CSV) instead of the scores");
   command->callback([options, &exit_code] { exit_code = run_compare(*options); });
 }
 

@@ -47,7 +47,7 @@ expect_bad "ends before it starts" backtest --synthetic --period 2021:2020
 
 # riskstep compare on the demo file: every option, the baseline's row, bad input in one line.
 "$riskstep" compare "$work/demo.h5" --level 0.05 --loss tick --baseline garch --csv > "$work/cmp.csv"
-head -1 "$work/cmp.csv" | grep -q "^variant,cells,days,mean_loss,vs_baseline,mean_difference,dm_statistic,dm_p" ||
+head -1 "$work/cmp.csv" | grep -q "^variant,cells,days,tasks,hits_ratio,pass_uc_rate,pass_cc_rate,pass_duration_rate,pass_z2_rate,vol_slope,mean_loss,vs_baseline,mean_difference,dm_statistic,dm_p$" ||
   fail "compare --csv header: $(head -1 "$work/cmp.csv")"
 [ "$(wc -l < "$work/cmp.csv")" -eq 4 ] || fail "compare: expected header + 3 variants"
 /usr/bin/python3 - "$work/demo.h5" "$work/cmp.csv" <<'PY'
@@ -59,6 +59,13 @@ with h5py.File(sys.argv[1], "r") as f:  # mean tick loss at 5% recomputed from t
         model = model.decode() if isinstance(model, bytes) else model
         want = float(np.mean(group["tick_0.05"][:]))
         assert abs(float(rows[model]["mean_loss"]) - want) < 1e-12 * max(1, abs(want)), (model, want)
+        # Coverage at 5% from the task's own summary row.
+        row = [r for r in group["summary"][()] if abs(r["level"] - 0.05) < 1e-12][0]
+        ratio = row["hits"] / (0.05 * row["days"])
+        assert abs(float(rows[model]["hits_ratio"]) - ratio) < 1e-12, (model, ratio)
+        assert float(rows[model]["pass_uc_rate"]) == float(row["p_uc"] >= 0.05), model
+        assert float(rows[model]["pass_z2_rate"]) == float(row["p_z2"] >= 0.05), model
+        assert abs(float(rows[model]["vol_slope"]) - row["vol_slope"]) < 1e-12, model
 # The baseline against itself: no test; every other variant: its mean difference to the baseline.
 assert rows["garch"]["vs_baseline"] == "" and float(rows["garch"]["dm_p"]) == 1, rows["garch"]
 for model in ("hs", "cmm"):
@@ -66,6 +73,15 @@ for model in ("hs", "cmm"):
     assert r["vs_baseline"] == "yes" and 0 <= float(r["dm_p"]) <= 1, r
     diff = float(r["mean_loss"]) - float(rows["garch"]["mean_loss"])
     assert abs(float(r["mean_difference"]) - diff) < 1e-12, (r, diff)
+PY
+"$riskstep" compare "$work/demo.h5" --list-tasks > "$work/tasks.csv"
+/usr/bin/python3 - "$work/demo.h5" "$work/tasks.csv" <<'PY'
+import csv, sys, h5py
+rows = list(csv.DictReader(open(sys.argv[2])))
+with h5py.File(sys.argv[1], "r") as f:
+    models = {i: g.attrs["model"] for i, g in f["tasks"].items()}
+models = {i: m.decode() if isinstance(m, bytes) else m for i, m in models.items()}
+assert {r["task_id"]: r["variant"] for r in rows} == models, (rows, models)
 PY
 "$riskstep" compare "$work/demo.h5" > "$work/cmp.md" || fail "compare with defaults (fz0, 1%)"
 grep -q "^| variant" "$work/cmp.md" || fail "compare: no Markdown table"
@@ -81,6 +97,15 @@ import sys, h5py
 s = h5py.File(sys.argv[1], "r")["summary"][()]
 for name in ("p_uc_mc", "p_ind_mc", "p_cc_mc"):
     assert name in s.dtype.names and ((s[name] >= 0) & (s[name] <= 1)).all(), name
+PY
+# compare counts the simulated tests' passes when every task has them.
+"$riskstep" compare "$work/mc.h5" --csv > "$work/mc.csv"
+/usr/bin/python3 - "$work/mc.h5" "$work/mc.csv" <<'PY'
+import csv, sys, h5py
+row = next(csv.DictReader(open(sys.argv[2])))
+s = [r for r in h5py.File(sys.argv[1], "r")["summary"][()] if abs(r["level"] - 0.01) < 1e-12][0]
+for rate, p in (("pass_uc_mc_rate", "p_uc_mc"), ("pass_cc_mc_rate", "p_cc_mc")):
+    assert float(row[rate]) == float(s[p] >= 0.05), (rate, row)
 PY
 expect_bad "'lstm'" backtest --synthetic --models hs,lstm
 expect_bad "levels" backtest --synthetic --levels 0.01,1.5
