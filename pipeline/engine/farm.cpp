@@ -20,6 +20,8 @@ namespace {
 
 constexpr int kTagReport = 4101;  // worker -> rank 0: {finished index or -1, ok}
 constexpr int kTagAssign = 4102;  // rank 0 -> worker: next index or -1 = stop
+// Static groups (run_static_groups) report {index, weight done, weight failed} on kTagReport and
+// end with {-1, stopped, 0}.
 constexpr int64_t kStop = -1;
 constexpr std::chrono::microseconds kLongestIdlePause{2000};
 
@@ -165,15 +167,82 @@ FarmCounts run_single_rank_phase(MPI_Comm comm, const std::vector<size_t>& tasks
   return ledger.snapshot();
 }
 
+// When the ranks divide into groups, every group runs tasks (4 GPUs, 2 per task: both pairs
+// train) and nobody coordinates: group g runs tasks g, g + groups, ... of the phase in order. Group
+// leaders other than rank 0's tell rank 0 what finished (small eager sends rank 0 drains between
+// its own tasks, for progress) and end with a kStop report, so rank 0's counts are exact.
+FarmCounts run_static_groups(MPI_Comm comm, const FarmSlot& slot, int groups,
+                             const std::vector<size_t>& tasks, const TaskRunner& runner,
+                             const FarmOptions& options) {
+  const int group = slot.world_rank / slot.group_size;
+  const bool leader = slot.rank_in_group == 0;
+  FarmCounts counts;
+  int finals = 0;
+  auto drain = [&](bool wait) {  // rank 0: reports of the other groups
+    while (finals < groups - 1) {
+      int arrived = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, kTagReport, comm, &arrived, &status);
+      if (!arrived && !wait) return;
+      if (!arrived) {
+        std::this_thread::sleep_for(kLongestIdlePause);
+        continue;
+      }
+      int64_t report[3];
+      MPI_Recv(report, 3, MPI_INT64_T, status.MPI_SOURCE, kTagReport, comm, MPI_STATUS_IGNORE);
+      if (report[0] == kStop) {
+        ++finals;
+        counts.stopped = counts.stopped || report[1] != 0;
+        continue;
+      }
+      counts.done += size_t(report[1]);
+      counts.failed += size_t(report[2]);
+    }
+  };
+  bool stopped = false;
+  for (size_t position = size_t(group); position < tasks.size(); position += size_t(groups)) {
+    // The group's rank 0 decides, so all members stop before the same task.
+    int stop = stop_requested() ? 1 : 0;
+    MPI_Bcast(&stop, 1, MPI_INT, 0, slot.group_comm);
+    if (stop) {
+      stopped = true;
+      break;
+    }
+    if (slot.world_rank == 0 && options.on_running) options.on_running({{0, tasks[position]}});
+    const bool ok = runner(tasks[position], slot);
+    const size_t weight = weight_of(options.weights, tasks[position]);
+    if (slot.world_rank == 0) {
+      counts.done += weight;
+      if (!ok) counts.failed += weight;
+      drain(false);
+      if (options.on_progress) options.on_progress(counts.done, counts.failed);
+    } else if (leader) {
+      const int64_t report[3] = {int64_t(tasks[position]), int64_t(weight),
+                                 ok ? 0 : int64_t(weight)};
+      MPI_Send(report, 3, MPI_INT64_T, 0, kTagReport, comm);
+    }
+  }
+  if (slot.world_rank == 0) {
+    drain(true);
+    counts.stopped = counts.stopped || stopped;
+    if (options.on_progress) options.on_progress(counts.done, counts.failed);
+  } else if (leader) {
+    const int64_t report[3] = {kStop, stopped ? 1 : 0, 0};
+    MPI_Send(report, 3, MPI_INT64_T, 0, kTagReport, comm);
+  }
+  return counts;
+}
+
 FarmCounts run_group_phase(MPI_Comm comm, int group_size, const std::vector<size_t>& tasks,
                            const TaskRunner& runner, const FarmOptions& options) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
-  // With room for a group beside rank 0, rank 0 only coordinates; else one group holds every
-  // rank up to group_size and runs the phase in order (nothing to schedule).
-  const bool coordinated = size - 1 >= group_size;
-  const int groups = coordinated ? (size - 1) / group_size : 1;
+  // Groups are consecutive ranks, so with mpirun's default mapping (by slot) a group of a node's
+  // size is that node's ranks. Ranks that do not divide into groups: rank 0 coordinates the
+  // groups beside it, dynamically (run_farm checked group_size <= size, so one fits).
+  const bool coordinated = size % group_size != 0;
+  const int groups = coordinated ? (size - 1) / group_size : size / group_size;
   const int first = coordinated ? 1 : 0;
   const int member = rank - first;
   const int color =
@@ -189,24 +258,7 @@ FarmCounts run_group_phase(MPI_Comm comm, int group_size, const std::vector<size
   if (group != MPI_COMM_NULL) MPI_Comm_rank(group, &slot.rank_in_group);
 
   if (!coordinated) {
-    if (group != MPI_COMM_NULL) {
-      for (size_t position = 0; position < tasks.size(); ++position) {
-        // The group's rank 0 decides, so all members stop before the same task.
-        int stop = stop_requested() ? 1 : 0;
-        MPI_Bcast(&stop, 1, MPI_INT, 0, group);
-        if (stop) {
-          counts.stopped = true;
-          break;
-        }
-        const bool ok = runner(tasks[position], slot);
-        if (rank == 0) {
-          const size_t weight = weight_of(options.weights, tasks[position]);
-          counts.done += weight;
-          if (!ok) counts.failed += weight;
-          if (options.on_progress) options.on_progress(counts.done, counts.failed);
-        }
-      }
-    }
+    counts = run_static_groups(comm, slot, groups, tasks, runner, options);
   } else if (rank == 0) {
     Ledger ledger;
     ledger.weights = &options.weights;

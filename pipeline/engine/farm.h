@@ -5,9 +5,11 @@
 // also run on rank 0, in a helper thread, while its main thread answers requests (only the main
 // thread calls MPI, so MPI_THREAD_FUNNELED suffices). A task needing k > 1 ranks runs on a group
 // made with MPI_Comm_split: every member calls the runner with its rank in the group and the
-// group communicator; only the group's rank 0 result counts. Tasks are run in phases by group
-// size (largest first) because groups are fixed for a phase. Works on any communicator, so tests
-// can compare MPI_COMM_SELF with MPI_COMM_WORLD.
+// group communicator; only the group's rank 0 result counts. When the ranks divide into such
+// groups, every group runs its share of them in order (no rank idles as a coordinator: 4 GPUs, 2
+// per task, two tasks at a time); otherwise rank 0 hands them out to the groups beside it. Tasks
+// are run in phases by group size (largest first) because groups are fixed for a phase. Works on
+// any communicator, so tests can compare MPI_COMM_SELF with MPI_COMM_WORLD.
 #include <mpi.h>
 
 #include <cstddef>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <thread>
 
 namespace riskstep {
@@ -136,6 +137,45 @@ TEST(farm, GroupTasksRunOnAllRanksOfTheirGroup) {
   std::vector<int> times(6, 0);
   for (int64_t entry : all) ++times[entry / 16];
   for (size_t i = 0; i < 6; ++i) EXPECT_EQ(times[i], ranks[i]) << "task " << i;
+}
+
+// Ranks that divide into groups all work: at -np 4 (mpi.farm_groups) two pairs run two-rank tasks
+// side by side, nobody idles as a coordinator, and rank 0 counts every group's tasks; at -np 2
+// the one pair runs them all.
+TEST(farm, EveryGroupWorksWhenTheRanksDivideIntoGroups) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const size_t n = 8;
+  std::vector<int> ranks(n, 2);
+  std::vector<size_t> pending(n);
+  std::iota(pending.begin(), pending.end(), 0);
+  std::vector<int64_t> ran;  // index * 16 + world rank of the group's leader
+  FarmOptions options;
+  options.weights.assign(n, 3);  // a work unit of 3 tasks
+  options.weights[5] = 1;
+  size_t last_done = 0;
+  options.on_progress = [&](size_t done, size_t) { last_done = done; };
+  const FarmCounts counts = run_farm(
+      MPI_COMM_WORLD, ranks, pending,
+      [&](size_t index, const FarmSlot& slot) {
+        if (slot.rank_in_group == 0) ran.push_back(int64_t(index) * 16 + slot.world_rank);
+        return index != 6;
+      },
+      options);
+  const auto all = gather_runs(ran);
+  if (world_rank() != 0) return;
+  ASSERT_EQ(all.size(), n);
+  std::set<int> leaders;
+  std::vector<int> times(n, 0);
+  for (int64_t entry : all) {
+    leaders.insert(int(entry % 16));
+    ++times[size_t(entry / 16)];
+  }
+  for (size_t i = 0; i < n; ++i) EXPECT_EQ(times[i], 1) << "task " << i;
+  EXPECT_EQ(int(leaders.size()), size / 2);  // every group led some task
+  EXPECT_EQ(counts.done, 7u * 3u + 1u);
+  EXPECT_EQ(counts.failed, 3u);
+  EXPECT_EQ(last_done, counts.done);
 }
 
 TEST(farm, TaskNeedingMoreRanksThanTheWorldIsRejected) {
