@@ -96,7 +96,15 @@ def main():
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--bf16", action="store_true")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--deterministic", action="store_true",
+                        help="deterministic kernels, no cuDNN autotuning (as riskstep's default)")
     args = parser.parse_args()
+    if args.deterministic:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    # Written well: cuDNN picks its fastest convolutions unless results must repeat.
+    torch.backends.cudnn.benchmark = not args.deterministic
+    torch.backends.cudnn.deterministic = args.deterministic
     device = torch.device(args.device)
     images, labels = load(args.data)
     torch.manual_seed(1)
@@ -148,6 +156,7 @@ def main():
     seconds = time.perf_counter() - start
     print(f"images_per_second={args.steps * args.batch / seconds:.1f} input={args.input} "
           f"batch={args.batch} steps={args.steps} device={device} bf16={int(args.bf16)} "
+          f"deterministic={int(args.deterministic)} "
           f"loss={float(total) / (args.warmup + args.steps):.4f}")
 
 

@@ -20,6 +20,11 @@ void set_determinism(bool deterministic, torch::Device device) {
   context.setBenchmarkCuDNN(!deterministic);
   // warn_only: an op without a deterministic kernel warns instead of failing the training.
   context.setDeterministicAlgorithms(deterministic, /*warn_only=*/true);
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+  // Since 2.1 the switch above also fills every new CUDA tensor with NaN (a kernel per empty
+  // tensor); results stay deterministic without it, as every tensor here is written before read.
+  context.setDeterministicFillUninitializedMemory(false);
+#endif
 }
 
 void set_cpu_convolutions(const std::string& precision, torch::Device device) {

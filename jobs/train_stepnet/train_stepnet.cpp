@@ -13,6 +13,7 @@
 #include "jobs/train_stepnet/compute_mode.h"
 #include "jobs/train_stepnet/data_parallel.h"
 #include "jobs/train_stepnet/gzip_file.h"
+#include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "jobs/train_stepnet/stepnet_table.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "models/vision/cifar_reader.h"
@@ -27,6 +28,9 @@
 #include "pipeline/engine/stop_signal.h"
 #ifdef RISKSTEP_HAVE_NCCL
 #include "pipeline/comm/nccl_communicator.h"
+#endif
+#ifdef RISKSTEP_TORCH_CUDA
+#include <c10/cuda/CUDAStream.h>
 #endif
 
 namespace riskstep {
@@ -81,7 +85,7 @@ Data load_data(const TrainSettings& s) {
 }
 
 // The communicator gradients travel through: the task's group for MPI, a fresh NCCL
-// communicator over the same ranks for NCCL.
+// communicator over the same ranks for NCCL, none for one rank.
 struct GradientChannel {
   std::unique_ptr<Communicator> owned;
   Communicator* communicator = nullptr;
@@ -96,29 +100,24 @@ GradientChannel open_channel(const TrainSettings& s, torch::Device device, Commu
   if (backend == "mpi" && on_cuda)
     throw std::invalid_argument(
         "setting 'backend': mpi reduces host memory; use --backend nccl with --device cuda");
+  // One rank has nothing to reduce: no communicator, no gradient buckets, and no MPI call from
+  // the sweep's helper thread that runs single-rank tasks (pipeline/engine/farm.h).
+  if (group == nullptr || group->size() == 1) return {};
   GradientChannel channel;
-  int mpi_ready = 0;
-  MPI_Initialized(&mpi_ready);
-  MPI_Comm comm = MPI_COMM_SELF;
-  if (group != nullptr) {
-    auto* mpi_group = dynamic_cast<MpiCommunicator*>(group);
-    if (mpi_group != nullptr)
-      comm = mpi_group->comm();
-    else if (backend == "nccl")
-      throw std::invalid_argument("backend: nccl needs an MPI group to bootstrap");
-  }
   if (backend == "mpi") {
-    if (group != nullptr) {
-      channel.communicator = group;
-    } else if (mpi_ready) {
-      channel.owned = std::make_unique<MpiCommunicator>(MPI_COMM_SELF);
-      channel.communicator = channel.owned.get();
-    }
+    channel.communicator = group;
     return channel;
   }
+  auto* mpi_group = dynamic_cast<MpiCommunicator*>(group);
+  if (mpi_group == nullptr)
+    throw std::invalid_argument("backend: nccl needs an MPI group to bootstrap");
+  const MPI_Comm comm = mpi_group->comm();
 #ifdef RISKSTEP_HAVE_NCCL
-  if (!mpi_ready) throw std::runtime_error("backend: nccl needs MPI to exchange the NCCL id");
-  channel.owned = std::make_unique<NcclCommunicator>(comm, device.index());
+  std::function<cudaStream_t()> compute_stream;  // without LibTorch CUDA: the legacy stream
+#ifdef RISKSTEP_TORCH_CUDA
+  compute_stream = [] { return c10::cuda::getCurrentCUDAStream().stream(); };
+#endif
+  channel.owned = std::make_unique<NcclCommunicator>(comm, device.index(), compute_stream);
   channel.communicator = channel.owned.get();
   return channel;
 #else
@@ -320,10 +319,10 @@ struct Trainer {
       ranks = channel.communicator->size();
       broadcast_module_state(*model, *channel.communicator, 0);
     }
-    optimizer = std::make_unique<torch::optim::SGD>(model->parameters(),
-                                                    torch::optim::SGDOptions(learning_rate(s, 0))
-                                                        .momentum(s.momentum)
-                                                        .weight_decay(s.weight_decay));
+    optimizer = std::make_unique<MultiTensorSgd>(model->parameters(),
+                                                 torch::optim::SGDOptions(learning_rate(s, 0))
+                                                     .momentum(s.momentum)
+                                                     .weight_decay(s.weight_decay));
   }
   Communicator* communicator() const { return channel.communicator; }
 };

@@ -27,9 +27,10 @@ class DeviceImages {
  private:
   int padding_;
   int64_t height_, width_;
-  torch::Tensor padded_;  // uint8 (N, C, H + 2p, W + 2p) on the device
-  torch::Tensor labels_;  // int64 (N) on the device
-  torch::Tensor mean_, std_;
+  torch::Tensor padded_;        // uint8 (N, C, H + 2p, W + 2p) on the device
+  torch::Tensor labels_;        // int64 (N) on the device
+  torch::Tensor values_;        // float32 (C * 256): channel c's value of byte v at c * 256 + v
+  torch::Tensor channel_base_;  // int64 (1, C, 1, 1): c * 256
   torch::Tensor order_, dy_, dx_, flip_;  // per position of the epoch, on the device
 };
 

@@ -1,6 +1,8 @@
 #include "pipeline/comm/device_binding.h"
 
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 #ifdef RISKSTEP_HAVE_NCCL  // the CUDA runtime comes with the NCCL build
 #include <cuda_runtime.h>
@@ -21,8 +23,9 @@ NodeLocalRank node_local_rank(MPI_Comm comm) {
   return local;
 }
 
-int choose_cuda_device(const NodeLocalRank& local, int device_count) {
+int choose_cuda_device(const NodeLocalRank& local, int device_count, bool one_gpu_each) {
   if (device_count <= 0) throw std::invalid_argument("device cuda: no CUDA GPU is visible");
+  if (one_gpu_each) return 0;
   if (local.size > device_count)
     throw std::invalid_argument("device cuda: one GPU per rank, but " + std::to_string(local.size) +
                                 " ranks on this node see " + std::to_string(device_count) +
@@ -47,24 +50,57 @@ CudaDevices cuda_runtime_devices() {
       throw std::runtime_error("cudaSetDevice(" + std::to_string(device) +
                                "): " + cudaGetErrorString(status));
   };
+  devices.bus_id = [](int device) {
+    char id[32] = {};
+    if (cudaDeviceGetPCIBusId(id, int(sizeof(id)), device) != cudaSuccess) {
+      cudaGetLastError();
+      return std::string();
+    }
+    return std::string(id);
+  };
 #else
   devices.count = [](std::string& why_none) {
     why_none = "this riskstep was built without the CUDA runtime";
     return 0;
   };
   devices.make_current = [](int) {};
+  devices.bus_id = [](int) { return std::string(); };
 #endif
   return devices;
 }
+
+namespace {
+
+// True when every rank of this one's node sees exactly one GPU and no two ranks the same one.
+bool node_sees_one_gpu_each(MPI_Comm comm, int count, const CudaDevices& devices) {
+  constexpr int kIdBytes = 32;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  int size = 1;
+  MPI_Comm_size(node, &size);
+  std::string mine = count == 1 && devices.bus_id ? devices.bus_id(0) : "";
+  mine.resize(kIdBytes - 1, '\0');
+  std::vector<char> all(size_t(kIdBytes) * size_t(size));
+  MPI_Allgather(mine.c_str(), kIdBytes, MPI_CHAR, all.data(), kIdBytes, MPI_CHAR, node);
+  MPI_Comm_free(&node);
+  std::set<std::string> ids;
+  for (int r = 0; r < size; ++r) ids.insert(std::string(all.data() + size_t(r) * kIdBytes));
+  return !ids.count("") && int(ids.size()) == size;
+}
+
+}  // namespace
 
 std::string bind_node_local_gpu(MPI_Comm comm, const CudaDevices& devices) {
   const NodeLocalRank local = node_local_rank(comm);
   std::string why_none;
   const int count = devices.count(why_none);
+  const bool one_gpu_each = node_sees_one_gpu_each(comm, count, devices);
   std::string problem;
   int device = -1;
   try {
-    device = choose_cuda_device(local, count);
+    device = choose_cuda_device(local, count, one_gpu_each);
   } catch (const std::invalid_argument& error) {
     problem = std::string(error.what()) + (why_none.empty() ? "" : " (" + why_none + ")");
   }

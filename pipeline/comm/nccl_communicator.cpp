@@ -31,20 +31,20 @@ bool is_device_pointer(const void* data) {
   return attributes.type == cudaMemoryTypeDevice || attributes.type == cudaMemoryTypeManaged;
 }
 
-// Completion is an event on the communicator's stream; wait() makes the default stream (where
+// Completion is an event on the communicator's stream; wait() makes the compute stream (where
 // the optimiser runs) wait for it without blocking the host.
 class NcclPendingReduction : public PendingReduction {
  public:
-  explicit NcclPendingReduction(cudaEvent_t done) : done_(done) {}
+  NcclPendingReduction(cudaEvent_t done, cudaStream_t compute) : done_(done), compute_(compute) {}
   ~NcclPendingReduction() override {
     if (done_ != nullptr) {
-      cudaStreamWaitEvent(0, done_, 0);
+      cudaStreamWaitEvent(compute_, done_, 0);
       cudaEventDestroy(done_);
     }
   }
   void wait() override {
     if (done_ == nullptr) return;
-    check_cuda(cudaStreamWaitEvent(0, done_, 0), "cudaStreamWaitEvent");
+    check_cuda(cudaStreamWaitEvent(compute_, done_, 0), "cudaStreamWaitEvent");
     check_cuda(cudaEventDestroy(done_), "cudaEventDestroy");
     done_ = nullptr;
   }
@@ -52,6 +52,7 @@ class NcclPendingReduction : public PendingReduction {
 
  private:
   cudaEvent_t done_;
+  cudaStream_t compute_;
 };
 
 }  // namespace
@@ -78,7 +79,9 @@ ncclUniqueId exchange_nccl_unique_id(MPI_Comm comm, int root) {
   return id;
 }
 
-NcclCommunicator::NcclCommunicator(MPI_Comm comm, int device) : comm_(comm), device_(device) {
+NcclCommunicator::NcclCommunicator(MPI_Comm comm, int device,
+                                   std::function<cudaStream_t()> compute_stream)
+    : comm_(comm), device_(device), compute_stream_(std::move(compute_stream)) {
   check_mpi(MPI_Comm_rank(comm_, &rank_), "MPI_Comm_rank");
   check_mpi(MPI_Comm_size(comm_, &size_), "MPI_Comm_size");
   check_cuda(cudaSetDevice(device_), "cudaSetDevice");  // this thread may not be the binder
@@ -142,12 +145,15 @@ std::unique_ptr<PendingReduction> NcclCommunicator::allreduce_sum_async(void* da
                                                                         ElementType type) {
   if (!is_device_pointer(data)) {
     allreduce_sum(data, count, type);  // host buffers: nothing to overlap with
-    return std::make_unique<NcclPendingReduction>(nullptr);
+    return std::make_unique<NcclPendingReduction>(nullptr, nullptr);
   }
-  // The gradients in `data` were written by kernels on the default stream: start after them.
+  // This thread may not be the one that bound the device (autograd hooks run on LibTorch's).
+  check_cuda(cudaSetDevice(device_), "cudaSetDevice");
+  // The gradients in `data` were written by kernels on the compute stream: start after them.
+  const cudaStream_t compute = compute_stream_ ? compute_stream_() : nullptr;
   cudaEvent_t ready = nullptr;
   check_cuda(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming), "cudaEventCreateWithFlags");
-  check_cuda(cudaEventRecord(ready, 0), "cudaEventRecord");
+  check_cuda(cudaEventRecord(ready, compute), "cudaEventRecord");
   check_cuda(cudaStreamWaitEvent(stream_, ready, 0), "cudaStreamWaitEvent");
   check_cuda(cudaEventDestroy(ready), "cudaEventDestroy");
   check_nccl(ncclAllReduce(data, data, count, nccl_datatype(type), ncclSum, nccl_, stream_),
@@ -155,7 +161,7 @@ std::unique_ptr<PendingReduction> NcclCommunicator::allreduce_sum_async(void* da
   cudaEvent_t done = nullptr;
   check_cuda(cudaEventCreateWithFlags(&done, cudaEventDisableTiming), "cudaEventCreateWithFlags");
   check_cuda(cudaEventRecord(done, stream_), "cudaEventRecord");
-  return std::make_unique<NcclPendingReduction>(done);
+  return std::make_unique<NcclPendingReduction>(done, compute);
 }
 
 void NcclCommunicator::barrier() {

@@ -4,13 +4,15 @@
 // Bootstrap over MPI: rank 0 makes the NCCL unique id and broadcasts its 128 bytes. Each rank
 // works on the GPU it was bound to before (pipeline/comm/device_binding.h). One GPU per rank.
 // Reductions run on the communicator's own non-blocking stream, after an event recorded on the
-// default stream (where LibTorch computed the gradients), so they overlap later compute.
+// compute stream (where LibTorch computed the gradients; the caller names it, e.g. LibTorch's
+// current stream, which a CUDA graph capture replaces), so they overlap later compute.
 // Compiled only when RISKSTEP_HAVE_NCCL.
 #include <cuda_runtime.h>
 #include <mpi.h>
 #include <nccl.h>
 
 #include <array>
+#include <functional>
 
 #include "pipeline/comm/communicator.h"
 
@@ -24,8 +26,9 @@ ncclDataType_t nccl_datatype(ElementType type);
 class NcclCommunicator : public Communicator {
  public:
   // Collective over `comm`, on the CUDA device `device` (this rank's bound GPU). Does not own
-  // `comm`.
-  NcclCommunicator(MPI_Comm comm, int device);
+  // `comm`. `compute_stream` gives the stream gradients are written on at each reduction (empty:
+  // the legacy default stream).
+  NcclCommunicator(MPI_Comm comm, int device, std::function<cudaStream_t()> compute_stream = {});
   ~NcclCommunicator() override;
   NcclCommunicator(const NcclCommunicator&) = delete;
   NcclCommunicator& operator=(const NcclCommunicator&) = delete;
@@ -50,6 +53,7 @@ class NcclCommunicator : public Communicator {
   int rank_ = 0;
   int size_ = 1;
   int device_ = -1;
+  std::function<cudaStream_t()> compute_stream_;
   ncclComm_t nccl_ = nullptr;
   cudaStream_t stream_ = nullptr;
   void* scratch_ = nullptr;

@@ -67,6 +67,20 @@ TEST(DeviceBinding, TooFewGpusFailOnEveryRankAlike) {
   EXPECT_TRUE(uneven.made_current.empty());
 }
 
+// srun --gpus-per-task=1: each rank sees one GPU, its own (bus ids differ): device 0 on each.
+// The same GPU seen by both ranks is still two ranks on one GPU.
+TEST(DeviceBinding, OneGpuPerRankUnderIsolationIsAccepted) {
+  FakeGpus isolated, shared;
+  CudaDevices own = isolated.devices([](int) { return 1; });
+  own.bus_id = [](int) { return "0000:0" + std::to_string(world_rank()) + ":00.0"; };
+  EXPECT_EQ(bind_node_local_gpu(MPI_COMM_WORLD, own), "cuda:0");
+  EXPECT_EQ(isolated.made_current, std::vector<int>{0});
+  CudaDevices same = shared.devices([](int) { return 1; });
+  same.bus_id = [](int) { return std::string("0000:3b:00.0"); };
+  EXPECT_THROW(bind_node_local_gpu(MPI_COMM_WORLD, same), std::invalid_argument);
+  EXPECT_TRUE(shared.made_current.empty());
+}
+
 struct Swept {
   int status = -1;
   std::string out, err;

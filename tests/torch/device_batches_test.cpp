@@ -17,9 +17,10 @@ ImageDataset random_images(int64_t n, int64_t channels, int64_t side) {
   return dataset;
 }
 
-void expect_same_batches(const ImageDataset& dataset, const Augmentation& augmentation) {
+void expect_same_batches(const ImageDataset& dataset, const Augmentation& augmentation,
+                         torch::Device on = torch::kCPU) {
   const Normalization normalization = channel_statistics(dataset);
-  DeviceImages device(dataset, normalization, 4, torch::kCPU);
+  DeviceImages device(dataset, normalization, 4, on);
   for (int64_t epoch = 0; epoch < 2; ++epoch) {
     const EpochPlan plan(dataset.size(), 16, 42, epoch, /*shuffle=*/true);
     device.start_epoch(plan, augmentation, 42, epoch);
@@ -28,9 +29,10 @@ void expect_same_batches(const ImageDataset& dataset, const Augmentation& augmen
       const Batch expected =
           make_batch(dataset, plan, first, last, normalization, augmentation, 42, epoch);
       const Batch got = device.batch(first, last);
-      ASSERT_TRUE(torch::equal(got.labels, expected.labels)) << first << ".." << last;
+      EXPECT_TRUE(got.images.is_contiguous());
+      ASSERT_TRUE(torch::equal(got.labels.cpu(), expected.labels)) << first << ".." << last;
       ASSERT_EQ(got.images.sizes(), expected.images.sizes());
-      EXPECT_TRUE(torch::equal(got.images, expected.images)) << first << ".." << last;
+      EXPECT_TRUE(torch::equal(got.images.cpu(), expected.images)) << first << ".." << last;
     }
   }
 }
@@ -43,6 +45,15 @@ TEST(DeviceBatches, EqualPerImageBatchesBitForBit) {
   augmentation.flip = false;
   expect_same_batches(random_images(37, 3, 12), augmentation);
   expect_same_batches(random_images(37, 1, 28), Augmentation{});  // no augmentation
+}
+
+// On a GPU too (the per-byte table keeps CUDA from turning the division by 255 into a multiply).
+TEST(DeviceBatches, EqualPerImageBatchesBitForBitOnCuda) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  Augmentation augmentation;
+  augmentation.enabled = true;
+  expect_same_batches(random_images(37, 1, 28), augmentation, torch::kCUDA);
+  expect_same_batches(random_images(37, 3, 32), augmentation, torch::kCUDA);
 }
 
 }  // namespace
