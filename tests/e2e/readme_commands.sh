@@ -49,12 +49,19 @@ echo "ran $n README commands"
 
 # Every column and dataset these files hold is documented: summary columns, study-table columns
 # (aggregate's JSON) and task datasets in docs/results-columns.md, settings in the README.
+grep -q 'id="scores">Model scores' out/smoke/report.html || fail "report.html has no Model scores"
 for input in out/smoke covid.h5 y2020.h5 s.h5; do
   "$riskstep" aggregate "$input" --format json > "$work/table.json" || fail "aggregate --format json $input"
-  /usr/bin/python3 - "$source" "$input" "$work/table.json" <<'PY' || fail "undocumented names in $input"
+  # compare's columns too (with a baseline: all of them).
+  rm -f "$work/compare.csv"
+  if "$riskstep" compare "$input" --csv > "$work/compare.csv" 2> /dev/null; then
+    variant=$(sed -n 2p "$work/compare.csv" | cut -d, -f1)
+    "$riskstep" compare "$input" --csv --baseline "$variant" > "$work/compare.csv"
+  fi
+  /usr/bin/python3 - "$source" "$input" "$work/table.json" "$work/compare.csv" <<'PY' || fail "undocumented names in $input"
 import json, os, re, sys
 import h5py
-source, path, table = sys.argv[1:]
+source, path, table, compared = sys.argv[1:]
 columns_doc = open(os.path.join(source, "docs/results-columns.md")).read()
 readme = open(os.path.join(source, "README.md")).read()
 results = path if path.endswith(".h5") else os.path.join(path, "results.h5")
@@ -68,6 +75,8 @@ with h5py.File(results, "r") as f:
         task.visititems(visit)
 doc = json.load(open(table))
 names |= {column["name"] for table in doc["tables"] for column in table["columns"]}
+if os.path.exists(compared):
+    names |= set(open(compared).readline().strip().split(","))
 missing = sorted(n for n in names
                  if f"`{n}`" not in columns_doc and f"`{n}`" not in readme
                  and not (n.startswith("model/") and f"`{n.split('/', 1)[1]}`" in columns_doc)
