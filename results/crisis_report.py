@@ -34,7 +34,7 @@ from var_report import read_summary  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEVELS = (0.01, 0.025, 0.05)
-GARCH_T = "garch garch_dist=student_t"
+GARCH_T = "garch garch_dist=student_t garch_start=fgarch"
 FIGURE_PERIODS = ("2008-01-01:2009-12-31", "2020-01-01:2020-12-31")
 
 
@@ -42,6 +42,18 @@ def compare(riskstep, results, *options):
     out = subprocess.run([riskstep, "compare", results, "--csv", *options], check=True,
                          capture_output=True, text=True).stdout
     return pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=["nan"])
+
+
+def nonpositive_es_days(results, variants, level):
+    """Per variant, the days (over its tasks) whose ES forecast is <= 0: FZ0 is undefined there
+    and riskstep scores such a day 1e6 (docs/results-columns.md, `fz0_<level>`)."""
+    days = {}
+    with h5py.File(results, "r") as f:
+        for task_id, variant in variants.items():
+            es = f["tasks"][task_id].get(f"es_{level:g}")
+            if es is not None:
+                days[variant] = days.get(variant, 0) + int((es[()] <= 0).sum())
+    return pd.Series(days)
 
 
 def scores(riskstep, results, level, fhs):
@@ -58,12 +70,17 @@ def scores(riskstep, results, level, fhs):
     fz0["fz0_diff_vs_garch_t"] = fz0.mean_difference.where(fz0.vs_baseline == "yes")
     fz0["dm_p_vs_fhs"] = vs_fhs.dm_p.where(vs_fhs.vs_baseline == "yes")
     fz0["miss"] = (fz0.hits_ratio - 1).abs()
+    fz0["es_nonpositive_days"] = nonpositive_es_days(results, task_variants(riskstep, results),
+                                                     level).reindex(fz0.index).fillna(0)
     return fz0.sort_values(["miss", "fz0_loss"]).reset_index()
 
 
 def short(variant):
-    """A variant's name without the settings every network of the study shares."""
-    return variant.replace(" mdn_validation=early_stop", "").replace(" train_years=10", "")
+    """A variant's name without the settings the study gives every model that has them (fGarch's
+    start for GARCH fits; early stopping on 10 years for every monthly refit)."""
+    for shared in (" garch_start=fgarch", " mdn_validation=early_stop", " train_years=10.0"):
+        variant = variant.replace(shared, "")
+    return variant
 
 
 def markdown(frame):
@@ -81,13 +98,17 @@ def ranking_table(frame):
     def num(column, digits):
         return frame[column].map(lambda v: "-" if pd.isna(v) else f"{v:.{digits}f}")
 
+    # Simulated p-values where the run has them (mc_coverage), else the asymptotic ones.
+    mc = "pass_uc_mc_rate" in frame
+    coverage = {"Kupiec (mc)": pct("pass_uc_mc_rate"), "cond. cov. (mc)": pct("pass_cc_mc_rate")} \
+        if mc else {"Kupiec": pct("pass_uc_rate"), "cond. cov.": pct("pass_cc_rate")}
     return pd.DataFrame({
         "variant": frame.variant.map(short), "tasks": frame.tasks,
-        "hits / expected": num("hits_ratio", 2),
-        "Kupiec (mc)": pct("pass_uc_mc_rate"), "cond. cov. (mc)": pct("pass_cc_mc_rate"),
+        "hits / expected": num("hits_ratio", 2), **coverage,
         "durations": pct("pass_duration_rate"), "ES Z2": pct("pass_z2_rate"),
         "vol slope": num("vol_slope", 2), "tick x1e4": (frame.tick_loss * 1e4).map("{:.3f}".format),
-        "FZ0": num("fz0_loss", 4), "FZ0 - GARCH-t": num("fz0_diff_vs_garch_t", 4),
+        "FZ0": num("fz0_loss", 4), "days ES <= 0": frame.es_nonpositive_days.astype(int),
+        "FZ0 - GARCH-t": num("fz0_diff_vs_garch_t", 4),
         "DM p vs GARCH-t": num("dm_p_vs_garch_t", 3), "DM p vs FHS": num("dm_p_vs_fhs", 3)})
 
 
@@ -169,8 +190,9 @@ def main():
     if os.path.isdir(results):
         results = os.path.join(results, "results.h5")
     if args.selection:
-        networks, chosen = chosen_networks(scores(args.riskstep, results, 0.01, args.fhs))
-        print(markdown(ranking_table(networks)))
+        ranked = scores(args.riskstep, results, 0.01, args.fhs)
+        _, chosen = chosen_networks(ranked)
+        print(markdown(ranking_table(ranked)))
         print("\nchosen: " + " | ".join(chosen))
         return
     for level in LEVELS:
