@@ -149,6 +149,8 @@ def var_figure(results, summary, shown, period, path, level=0.01):
     cells = summary[(summary.level == level) & (summary.period == period)]
     indices = list(dict.fromkeys(cells["index"]))
     fig, axes = plt.subplots(len(indices), 1, figsize=(11, 3.2 * len(indices)), squeeze=False)
+    fig.suptitle("Daily loss (grey bars), 1% VaR per model; dots: the model's hits (loss >= VaR)",
+                 fontsize=9)
     suffix = f"{level:g}"
     with h5py.File(results, "r") as f:
         for ax, index in zip(axes[:, 0], indices):
@@ -163,12 +165,14 @@ def var_figure(results, summary, shown, period, path, level=0.01):
                     continue
                 group = f["tasks"][median_seed_task(rows)]
                 var = group[f"var_{suffix}"][()]
-                hits = int(group[f"hit_{suffix}"][()].sum())
-                ax.plot(dates, var, lw=1.1, label=f"{short(variant)} ({hits} hits)")
+                hit = group[f"hit_{suffix}"][()].astype(bool)
+                line, = ax.plot(dates, var, lw=1.1, label=f"{short(variant)} ({hit.sum()} hits)")
+                ax.scatter(dates[hit], group["loss"][()][hit], s=14, color=line.get_color(),
+                           zorder=3)
             ax.set_title(f"{index}, {period.replace(':', ' to ')}: losses and {level:.0%} VaR "
                          f"(expected hits {level * len(dates):.1f})", fontsize=10)
             ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-            ax.legend(fontsize=7, loc="upper left")
+            ax.legend(fontsize=7, loc="upper left", framealpha=0.85)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -181,6 +185,8 @@ def main():
     parser.add_argument("--level", type=float, default=0.01)
     parser.add_argument("--fhs", default="fhs", help="the FHS variant to test against")
     parser.add_argument("--figures", help="directory for the VaR figures")
+    parser.add_argument("--figure-periods", nargs="*", default=list(FIGURE_PERIODS),
+                        help="test periods drawn, one figure each")
     parser.add_argument("--selection", action="store_true",
                         help="rank the network variants at 1%% and name the chosen ones")
     parser.add_argument("--riskstep", default=os.path.join(os.path.dirname(HERE), "build", "jobs",
@@ -206,7 +212,7 @@ def main():
     print(f"### Hits at {args.level:g} per cell (networks: mean over seeds, range)\n")
     print(markdown(hits_table(summary, shown, args.level)))
     if args.figures:
-        for period in FIGURE_PERIODS:
+        for period in args.figure_periods:
             name = f"crisis_var_{period[:4]}.png"
             var_figure(results, summary, shown, period, os.path.join(args.figures, name))
             print(f"\nwrote {os.path.join(args.figures, name)}")

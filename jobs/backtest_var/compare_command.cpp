@@ -233,7 +233,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
   command->footer(
       "Examples:\n"
       "  riskstep compare out/crisis_models --level 0.01 --loss fz0\n"
-      "  riskstep compare out/crisis_models --baseline 'garch garch_dist=student_t' --csv\n"
+      "  riskstep compare out/crisis_models --baseline 'garch garch_dist=student_t "
+      "garch_start=fgarch'\n"
       "A variant is a model and its settings off their defaults; networks' seeds are averaged.\n"
       "Losses: docs/models.md (Scores); lower is better; dm_statistic < 0: the variant's loss is\n"
       "lower than the baseline's on the days both forecast.");
