@@ -6,7 +6,8 @@ tick and FZ0 loss, Diebold-Mariano tests; docs/results-columns.md, Comparisons) 
 file's /summary and /tasks; this script only sorts, selects and formats.
 
 Tables (Markdown on stdout), per level: every variant ranked by pooled |hits/expected - 1|, with
-tick and FZ0 loss and the Diebold-Mariano p-value of its FZ0 loss against GARCH-t and against FHS;
+tick and FZ0 loss, the Diebold-Mariano p-value of its tick loss against GARCH-t and of its FZ0
+loss against GARCH-t and against FHS;
 then, at --level, hits per index x period for the variants named with --show. Figures (with
 --figures DIR): losses and the 1% VaR of the --show variants through 2008-09 and 2020 per index
 (networks: the seed with the median hits).
@@ -61,10 +62,12 @@ def scores(riskstep, results, level, fhs):
     FZ0 Diebold-Mariano p-value against GARCH-t and against FHS."""
     at = ["--level", str(level)]
     fz0 = compare(riskstep, results, *at, "--loss", "fz0", "--baseline", GARCH_T)
-    tick = compare(riskstep, results, *at, "--loss", "tick").set_index("variant").mean_loss
+    tick = compare(riskstep, results, *at, "--loss", "tick", "--baseline", GARCH_T)
+    tick = tick.set_index("variant")
     vs_fhs = compare(riskstep, results, *at, "--loss", "fz0", "--baseline", fhs).set_index("variant")
     fz0 = fz0.set_index("variant")
-    fz0["tick_loss"] = tick
+    fz0["tick_loss"] = tick.mean_loss
+    fz0["tick_dm_p_vs_garch_t"] = tick.dm_p.where(tick.vs_baseline == "yes")
     fz0["fz0_loss"] = fz0.mean_loss
     fz0["dm_p_vs_garch_t"] = fz0.dm_p.where(fz0.vs_baseline == "yes")
     fz0["fz0_diff_vs_garch_t"] = fz0.mean_difference.where(fz0.vs_baseline == "yes")
@@ -107,9 +110,10 @@ def ranking_table(frame):
         "hits / expected": num("hits_ratio", 2), **coverage,
         "durations": pct("pass_duration_rate"), "ES Z2": pct("pass_z2_rate"),
         "vol slope": num("vol_slope", 2), "tick x1e4": (frame.tick_loss * 1e4).map("{:.3f}".format),
+        "tick DM p vs GARCH-t": num("tick_dm_p_vs_garch_t", 3),
         "FZ0": num("fz0_loss", 4), "days ES <= 0": frame.es_nonpositive_days.astype(int),
         "FZ0 - GARCH-t": num("fz0_diff_vs_garch_t", 4),
-        "DM p vs GARCH-t": num("dm_p_vs_garch_t", 3), "DM p vs FHS": num("dm_p_vs_fhs", 3)})
+        "FZ0 DM p vs GARCH-t": num("dm_p_vs_garch_t", 3), "FZ0 DM p vs FHS": num("dm_p_vs_fhs", 3)})
 
 
 def chosen_networks(frame):
