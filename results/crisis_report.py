@@ -22,6 +22,7 @@ import argparse
 import io
 import os
 import subprocess
+import sys
 
 import h5py
 import matplotlib
@@ -40,9 +41,14 @@ FIGURE_PERIODS = ("2008-01-01:2009-12-31", "2020-01-01:2020-12-31")
 
 
 def compare(riskstep, results, *options):
-    out = subprocess.run([riskstep, "compare", results, "--csv", *options], check=True,
-                         capture_output=True, text=True).stdout
-    return pd.read_csv(io.StringIO(out), keep_default_na=False, na_values=["nan"])
+    try:
+        done = subprocess.run([riskstep, "compare", results, "--csv", *options],
+                              capture_output=True, text=True)
+    except OSError as error:
+        sys.exit(f"crisis_report.py: cannot run {riskstep}: {error.strerror}")
+    if done.returncode != 0:  # riskstep's own one-line reason
+        sys.exit(done.stderr.strip() or f"riskstep compare exited {done.returncode}")
+    return pd.read_csv(io.StringIO(done.stdout), keep_default_na=False, na_values=["nan"])
 
 
 def nonpositive_es_days(results, variants, level):

@@ -54,24 +54,18 @@ const std::vector<std::pair<std::string, std::string>> kPassRates = {
     {"pass_duration_rate", "p_duration"},
     {"pass_z2_rate", "p_z2"}};
 
-double number_at(const Table& table, const std::string& name, size_t row) {
-  const Column& column = table.column(name);
-  if (const auto* integers = std::get_if<std::vector<int64_t>>(&column))
-    return double((*integers)[row]);
-  return std::get<std::vector<double>>(column).at(row);
-}
-
 void tally(const Table& summary, double level, Coverage& coverage) {
   for (size_t row = 0; row < summary.rows(); ++row) {
-    if (std::abs(number_at(summary, "level", row) - level) > 1e-12) continue;
+    if (std::abs(numeric_cell(summary.column("level"), row) - level) > 1e-12) continue;
     ++coverage.tasks;
-    coverage.hits += number_at(summary, "hits", row);
-    coverage.expected += level * number_at(summary, "days", row);
-    if (summary.has("vol_slope")) coverage.vol_slope += number_at(summary, "vol_slope", row);
+    coverage.hits += numeric_cell(summary.column("hits"), row);
+    coverage.expected += level * numeric_cell(summary.column("days"), row);
+    if (summary.has("vol_slope"))
+      coverage.vol_slope += numeric_cell(summary.column("vol_slope"), row);
     for (const auto& [rate, p_value] : kPassRates)
       if (summary.has(p_value)) {
         auto& [passed, tested] = coverage.passes[rate];
-        passed += number_at(summary, p_value, row) >= 0.05;
+        passed += numeric_cell(summary.column(p_value), row) >= 0.05;
         ++tested;
       }
   }

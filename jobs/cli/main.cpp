@@ -81,6 +81,12 @@ int main(int argc, char** argv) {
     MPI_Finalize();
     return 1;
   }
+  // Tables and CSV go to stdout: a full disk must not pass for a written table.
+  std::cout.flush();
+  if (!std::cout && exit_code == 0) {
+    std::cerr << "riskstep: could not write standard output (full disk?)" << std::endl;
+    exit_code = 2;
+  }
   MPI_Finalize();
   return exit_code;
 }

@@ -5,6 +5,11 @@
 
 namespace riskstep {
 
+double numeric_cell(const Column& column, size_t row) {
+  if (const auto* d = std::get_if<std::vector<double>>(&column)) return (*d)[row];
+  return static_cast<double>(std::get<std::vector<int64_t>>(column)[row]);
+}
+
 size_t column_size(const Column& column) {
   return std::visit([](const auto& values) { return values.size(); }, column);
 }

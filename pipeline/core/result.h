@@ -14,6 +14,8 @@ using Column = std::variant<std::vector<double>, std::vector<int64_t>, std::vect
 using AttributeValue = std::variant<double, int64_t, std::string>;
 
 size_t column_size(const Column& column);
+// Row `row` of an int64 or double column as a double (throws std::bad_variant_access on text).
+double numeric_cell(const Column& column, size_t row);
 
 // Equal-length named columns; stored as an HDF5 compound dataset (one row per entry).
 struct Table {

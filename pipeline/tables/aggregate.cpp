@@ -25,11 +25,6 @@ std::string cell_key(const Column& column, size_t row) {
                     column);
 }
 
-double numeric_cell(const Column& column, size_t row) {
-  if (const auto* d = std::get_if<std::vector<double>>(&column)) return (*d)[row];
-  return static_cast<double>(std::get<std::vector<int64_t>>(column)[row]);
-}
-
 double reduce(Reducer reducer, const std::vector<double>& values) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double n = static_cast<double>(values.size());

@@ -85,6 +85,12 @@ assert {r["task_id"]: r["variant"] for r in rows} == models, (rows, models)
 PY
 "$riskstep" compare "$work/demo.h5" > "$work/cmp.md" || fail "compare with defaults (fz0, 1%)"
 grep -q "^| variant" "$work/cmp.md" || fail "compare: no Markdown table"
+# A table that cannot be written (full disk) is an error, not an empty success.
+if [ -w /dev/full ]; then
+  set +e; "$riskstep" compare "$work/demo.h5" --list-tasks > /dev/full 2> "$work/err"; status=$?; set -e
+  [ "$status" -eq 2 ] && grep -q "could not write standard output" "$work/err" ||
+    fail "compare > /dev/full exited $status: $(cat "$work/err")"
+fi
 expect_bad "--baseline 'nosuch'" compare "$work/demo.h5" --baseline nosuch
 expect_bad "no backtest_var task" compare "$work/demo.h5" --level 0.025
 expect_bad "--loss" compare "$work/demo.h5" --loss mse
