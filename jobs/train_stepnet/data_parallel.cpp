@@ -1,5 +1,7 @@
 #include "jobs/train_stepnet/data_parallel.h"
 
+#include <torch/csrc/autograd/utils/lambda_post_hook.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -58,57 +60,53 @@ void broadcast_module_state(torch::nn::Module& module, Communicator& communicato
   broadcast_buffers(module, communicator, root);
 }
 
-GradientReducer::GradientReducer(std::vector<torch::Tensor> parameters, Communicator& communicator,
+GradientReducer::GradientReducer(FlatGradients& gradients, Communicator& communicator,
                                  size_t bucket_cap_bytes)
-    : parameters_(std::move(parameters)), communicator_(communicator) {
+    : gradients_(gradients), communicator_(communicator) {
+  const std::vector<torch::Tensor>& parameters = gradients_.parameters();
   std::vector<size_t> bytes;
-  for (const auto& p : parameters_) {
-    if (p.scalar_type() != parameters_.front().scalar_type() ||
-        p.device() != parameters_.front().device())
-      throw std::invalid_argument("GradientReducer: all parameters must share one type and device");
-    bytes.push_back(size_t(p.numel()) * p.element_size());
-  }
+  for (const auto& p : parameters) bytes.push_back(size_t(p.numel()) * p.element_size());
   plan_ = plan_buckets(bytes, bucket_cap_bytes);
-  location_.resize(parameters_.size());
-  arrived_.assign(parameters_.size(), false);
+  bucket_of_.resize(parameters.size());
+  arrived_.assign(parameters.size(), false);
+  // Both plan and buffer run in reverse index order: a bucket spans from its first member's
+  // offset to the start of the next bucket's first member (or the buffer's end).
+  const int64_t total = gradients_.flat().defined() ? gradients_.flat().numel() : 0;
   for (size_t b = 0; b < plan_.size(); ++b) {
+    for (size_t member : plan_[b]) bucket_of_[member] = b;
+    const int64_t begin = gradients_.offset(plan_[b].front());
+    const int64_t end = b + 1 < plan_.size() ? gradients_.offset(plan_[b + 1].front()) : total;
     Bucket bucket;
-    bucket.members = plan_[b];
-    int64_t elements = 0;
-    for (size_t m = 0; m < bucket.members.size(); ++m) {
-      location_[bucket.members[m]] = {b, m};
-      bucket.offsets.push_back(elements);
-      elements += parameters_[bucket.members[m]].numel();
-    }
-    bucket.flat = torch::zeros({elements}, parameters_.front().options().requires_grad(false));
+    bucket.members = plan_[b].size();
+    bucket.range = gradients_.flat().narrow(0, begin, end - begin);
     buckets_.push_back(std::move(bucket));
   }
-  for (size_t i = 0; i < parameters_.size(); ++i) {
-    hooks_.push_back(parameters_[i].register_hook([this, i](torch::Tensor gradient) {
-      on_gradient(i, gradient);
-      return gradient;
-    }));
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    accumulators_.push_back(torch::autograd::impl::grad_accumulator(parameters[i]));
+    hooks_.push_back(accumulators_.back()->add_post_hook(
+        std::make_unique<torch::autograd::utils::LambdaPostHook>(
+            [this, i](const torch::autograd::variable_list& outputs,
+                      const torch::autograd::variable_list&) {
+              on_accumulated(i);
+              return outputs;
+            })));
   }
 }
 
 GradientReducer::~GradientReducer() {
   for (auto& bucket : buckets_) bucket.pending.reset();  // waits for anything still in flight
-  for (size_t i = 0; i < parameters_.size(); ++i) parameters_[i].remove_hook(hooks_[i]);
+  for (size_t i = 0; i < accumulators_.size(); ++i) accumulators_[i]->del_post_hook(hooks_[i]);
 }
 
-void GradientReducer::on_gradient(size_t parameter, const torch::Tensor& gradient) {
+void GradientReducer::on_accumulated(size_t parameter) {
   if (arrived_[parameter])
     throw std::logic_error(
         "GradientReducer: parameter " + std::to_string(parameter) +
         " got two gradients in one step (call synchronize() after each backward)");
   arrived_[parameter] = true;
-  const auto [b, m] = location_[parameter];
-  Bucket& bucket = buckets_[b];
-  torch::NoGradGuard no_grad;
-  bucket.flat.narrow(0, bucket.offsets[m], gradient.numel()).copy_(gradient.reshape({-1}));
-  ++bucket.ready;
+  ++buckets_[bucket_of_[parameter]].ready;
   while (next_launch_ < buckets_.size() &&
-         buckets_[next_launch_].ready == buckets_[next_launch_].members.size())
+         buckets_[next_launch_].ready == buckets_[next_launch_].members)
     launch(buckets_[next_launch_++]);
   // MPI progresses non-blocking collectives only inside MPI calls: poke the ones in flight.
   for (auto& other : buckets_)
@@ -117,38 +115,21 @@ void GradientReducer::on_gradient(size_t parameter, const torch::Tensor& gradien
 
 void GradientReducer::launch(Bucket& bucket) {
   bucket.pending = communicator_.allreduce_sum_async(
-      bucket.flat.data_ptr(), size_t(bucket.flat.numel()), element_type_of(bucket.flat));
+      bucket.range.data_ptr(), size_t(bucket.range.numel()), element_type_of(bucket.range));
 }
 
 void GradientReducer::synchronize() {
-  torch::NoGradGuard no_grad;
   const auto start = std::chrono::steady_clock::now();
-  // A parameter that took no part in this step (or a rank with no images in it) contributes a
-  // zero gradient.
-  for (; next_launch_ < buckets_.size(); ++next_launch_) {
-    Bucket& bucket = buckets_[next_launch_];
-    for (size_t m = 0; m < bucket.members.size(); ++m)
-      if (!arrived_[bucket.members[m]])
-        bucket.flat.narrow(0, bucket.offsets[m], parameters_[bucket.members[m]].numel()).zero_();
-    launch(bucket);
-  }
+  // A parameter that took no part in this step (or a rank with no images in it) keeps the zero
+  // its segment was given by FlatGradients::zero().
+  for (; next_launch_ < buckets_.size(); ++next_launch_) launch(buckets_[next_launch_]);
   next_launch_ = 0;
   for (auto& bucket : buckets_) {
     bucket.pending->wait();
     bucket.pending.reset();
-    for (size_t m = 0; m < bucket.members.size(); ++m) {
-      torch::Tensor& parameter = parameters_[bucket.members[m]];
-      const auto summed =
-          bucket.flat.narrow(0, bucket.offsets[m], parameter.numel()).view(parameter.sizes());
-      // .grad keeps the parameter's memory format (channels-last in bf16 runs): the optimiser
-      // then steps both alike.
-      if (!parameter.mutable_grad().defined())
-        parameter.mutable_grad() = torch::empty_like(parameter);
-      parameter.mutable_grad().copy_(summed);
-    }
     bucket.ready = 0;
   }
-  arrived_.assign(parameters_.size(), false);
+  arrived_.assign(arrived_.size(), false);
   wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

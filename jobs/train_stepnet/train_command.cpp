@@ -76,23 +76,6 @@ Task train_task(const TrainOptions& options, const JobKind& kind, int ranks, Swe
   return task;
 }
 
-// Rank 0 claims the checkpoint directory; every rank learns its verdict ("" = accepted).
-std::string claim_on_rank0(const std::string& dir, const Task& task, MpiCommunicator& world) {
-  std::string refusal;
-  if (world.rank() == 0 && !dir.empty()) {
-    try {
-      claim_checkpoint_dir(dir, task, true);
-    } catch (const std::invalid_argument& error) {
-      refusal = error.what();
-    }
-  }
-  int64_t size = static_cast<int64_t>(refusal.size());
-  world.broadcast(&size, 1, ElementType::int64, 0);
-  refusal.resize(static_cast<size_t>(size));
-  MPI_Bcast(refusal.data(), static_cast<int>(size), MPI_CHAR, 0, world.comm());
-  return refusal;
-}
-
 TaskContext train_context(const TrainOptions& options, Communicator* world,
                           const DevicePlan& devices) {
   TaskContext context;
@@ -144,7 +127,14 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
   } catch (const std::exception& thrown) {
     error = thrown.what();
   }
-  if (error.empty()) error = claim_on_rank0(options.checkpoint_dir, task, world);
+  // Before any device is bound: a checkpoint directory of another task is a user error (exit 2).
+  if (error.empty() && !options.checkpoint_dir.empty()) {
+    try {
+      claim_checkpoint_dir_together(options.checkpoint_dir, task, world.comm());
+    } catch (const std::exception& thrown) {
+      error = thrown.what();
+    }
+  }
   const std::unique_ptr<Job> job = kind.make();
   DevicePlan devices;  // the GPU is bound before anything touches CUDA
   if (error.empty()) {

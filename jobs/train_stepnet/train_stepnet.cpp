@@ -16,6 +16,7 @@
 #include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "jobs/train_stepnet/stepnet_table.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
+#include "jobs/train_stepnet/training_step.h"
 #include "models/vision/cifar_reader.h"
 #include "models/vision/device_batches.h"
 #include "models/vision/idx_reader.h"
@@ -292,6 +293,7 @@ struct Trainer {
   GradientChannel channel;
   int rank = 0, ranks = 1;
   std::unique_ptr<torch::optim::SGD> optimizer;
+  std::unique_ptr<FlatGradients> gradients;  // every .grad, one buffer
   std::unique_ptr<GradientReducer> reducer;
 
   Trainer(const TrainSettings& settings, uint64_t training_seed, torch::Device on,
@@ -313,6 +315,7 @@ struct Trainer {
     model->to(device);
     if (s.precision == "bf16") use_channels_last(*model);
     parameters = parameter_count(*model);
+    gradients = std::make_unique<FlatGradients>(model->parameters());
     channel = open_channel(s, device, group);
     if (channel.communicator != nullptr) {
       rank = channel.communicator->rank();
@@ -360,27 +363,12 @@ std::vector<double> train_epoch(Trainer& t, int epoch, int64_t& steps_taken) {
   DeviceSums totals(t.device);
   double images = 0.0;
   const auto start = Clock::now();
+  StepParts parts{t.model, *t.optimizer, *t.gradients, t.reducer.get(), s.precision};
   for (int64_t step = 0; step < steps; ++step) {
     const auto [first, last] = plan.rank_positions(step, t.rank, t.ranks);
-    const double global_n = double(plan.global_batch_size(step));
-    t.optimizer->zero_grad();
-    if (last > first) {
-      const Batch batch = t.train_images.batch(first, last);
-      torch::Tensor logits;
-      {
-        const PrecisionScope precision(s.precision, t.device);
-        logits = t.model->forward(in_layout(batch.images, s.precision));
-      }
-      const auto loss_sum = torch::nn::functional::cross_entropy(
-          logits.to(torch::kFloat32), batch.labels,
-          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-      // Normalised by the global batch: the sum over ranks is the global mean gradient.
-      (loss_sum / global_n).backward();
-      totals.loss += loss_sum.detach().to(torch::kFloat64);
-      images += double(last - first);
-    }
-    if (t.reducer) t.reducer->synchronize();
-    t.optimizer->step();
+    const Batch batch = last > first ? t.train_images.batch(first, last) : Batch{};
+    train_step(parts, batch, double(plan.global_batch_size(step)), totals.loss);
+    images += double(last - first);
     ++steps_taken;
   }
   std::vector<double> sums = {totals.loss.item<double>(), images};
@@ -411,13 +399,17 @@ Evaluation record_epoch(Trainer& t, int epoch, const std::vector<double>& sums, 
   h.lr.push_back(learning_rate(t.s, epoch));
   h.images_per_second.push_back(sums[1] / (sums[3] / ranks));
   h.seconds.push_back(sums[3] / ranks);
-  h.comm_wait_ms_per_step.push_back(1000.0 * sums[2] / ranks / std::max(1.0, steps));
+  // On a GPU the wait is queued on the compute stream and the host never blocks in it: the host
+  // time would read ~0 whatever the network does, so it is not recorded there.
+  const double wait_ms = 1000.0 * sums[2] / ranks / std::max(1.0, steps);  // 0 for one rank
+  h.comm_wait_ms_per_step.push_back(t.device.is_cpu() ? wait_ms : std::nan(""));
   std::ostringstream line;
   line.precision(4);
   line << "epoch " << epoch + 1 << "/" << t.s.epochs << ": train loss " << train_loss
        << ", test loss " << evaluation.loss << ", accuracy " << evaluation.accuracy << ", lr "
-       << h.lr.back() << ", " << h.images_per_second.back() << " images/s, comm wait "
-       << h.comm_wait_ms_per_step.back() << " ms/step";
+       << h.lr.back() << ", " << h.images_per_second.back() << " images/s";
+  if (t.reducer && t.device.is_cpu())
+    line << ", comm wait " << h.comm_wait_ms_per_step.back() << " ms/step";
   log(line.str());
   return evaluation;
 }
@@ -504,7 +496,7 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
       "): " + std::to_string(t.parameters) + " parameters; " + std::to_string(t.ranks) +
       " rank(s), backend " + (t.communicator() ? t.communicator()->backend() : "none"));
   if (t.communicator() != nullptr)
-    t.reducer = std::make_unique<GradientReducer>(t.model->parameters(), *t.communicator(),
+    t.reducer = std::make_unique<GradientReducer>(*t.gradients, *t.communicator(),
                                                   size_t(s.bucket_mb * 1024.0 * 1024.0));
   for (int epoch = first_epoch; epoch < s.epochs; ++epoch) {
     const std::vector<double> sums = train_epoch(t, epoch, run.steps);
@@ -534,24 +526,6 @@ TrainingRun run_training(const TrainSettings& s, uint64_t seed, Communicator* gr
 }
 
 namespace {
-
-// The group's rank 0 claims the checkpoint directory and the group learns the outcome, so every
-// member fails alike (a member left behind would wait in a collective for ever).
-void claim_together(const TaskContext& context, const Task& task) {
-  std::string refusal;
-  if (context.rank_in_group == 0) {
-    try {
-      claim_checkpoint_dir(context.checkpoint_dir, task, true);
-    } catch (const std::invalid_argument& error) {
-      refusal = error.what();
-    }
-  }
-  std::vector<double> refused = {refusal.empty() ? 0.0 : 1.0};
-  reduce_sum(context.group, refused);
-  if (refused[0] > 0)
-    throw std::invalid_argument(refusal.empty() ? "rank 0 refused " + context.checkpoint_dir
-                                                : refusal);
-}
 
 // sha256 of a file's bytes, cached per path, size and modification time: every rank of a sweep
 // asks for it once per task.
@@ -609,7 +583,11 @@ class TrainStepnetJob : public Job {
           "setting 'stop_after_epochs' needs a checkpoint directory to resume from "
           "(riskstep train --checkpoint-dir DIR)");
     if (!context.checkpoint_dir.empty()) {
-      claim_together(context, task);
+      auto* group = dynamic_cast<MpiCommunicator*>(context.group);
+      if (group != nullptr && group->size() > 1)
+        claim_checkpoint_dir_together(context.checkpoint_dir, task, group->comm());
+      else  // alone, possibly on the sweep's helper thread: no MPI call
+        claim_checkpoint_dir(context.checkpoint_dir, task, true);
       control.checkpoint_dir = context.checkpoint_dir;
     }
     TrainingRun run = run_training(s, task.seed, context.group, control);

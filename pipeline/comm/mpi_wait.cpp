@@ -24,6 +24,13 @@ void broadcast_patiently(void* data, int count, MPI_Datatype type, int root, MPI
   wait_patiently(request);
 }
 
+void broadcast_text_patiently(std::string& text, int root, MPI_Comm comm) {
+  uint64_t size = text.size();
+  broadcast_patiently(&size, 1, MPI_UINT64_T, root, comm);
+  text.resize(size);
+  broadcast_patiently(text.data(), static_cast<int>(size), MPI_CHAR, root, comm);
+}
+
 void barrier_patiently(MPI_Comm comm) {
   MPI_Request request;
   MPI_Ibarrier(comm, &request);

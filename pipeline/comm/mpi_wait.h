@@ -11,6 +11,8 @@ namespace riskstep {
 void wait_patiently(MPI_Request& request);
 void broadcast_patiently(void* data, int count, MPI_Datatype type, int root, MPI_Comm comm);
 void barrier_patiently(MPI_Comm comm);
+// Rank `root`'s text on every rank (length first, then the bytes).
+void broadcast_text_patiently(std::string& text, int root, MPI_Comm comm);
 
 // Bytes of any length from one rank to another (in pieces of 1 GiB: MPI counts are int).
 void send_bytes_patiently(const std::string& bytes, int to, int tag, MPI_Comm comm);

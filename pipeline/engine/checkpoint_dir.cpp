@@ -1,5 +1,7 @@
 #include "pipeline/engine/checkpoint_dir.h"
 
+#include "pipeline/comm/rank0_decides.h"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -97,6 +99,10 @@ void claim_checkpoint_dir(const std::string& dir, const Task& task, bool writer)
     throw std::invalid_argument(dir +
                                 ": cannot create the checkpoint directory: " + error.message());
   write_file_atomically(owner.string(), owner_text(task));
+}
+
+void claim_checkpoint_dir_together(const std::string& dir, const Task& task, MPI_Comm group) {
+  decide_on_rank0(group, [&] { claim_checkpoint_dir(dir, task, true); });
 }
 
 }  // namespace riskstep

@@ -13,6 +13,7 @@
 
 #include "pipeline/comm/mpi_communicator.h"
 #include "pipeline/comm/mpi_wait.h"
+#include "pipeline/comm/rank0_decides.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/engine/device_plan.h"
 #include "pipeline/engine/farm.h"
@@ -49,17 +50,13 @@ int rank_of(MPI_Comm comm) {
 
 // Runs `step` on rank 0 and tells every rank whether it threw; rank 0 prints the message.
 bool on_rank0(MPI_Comm comm, std::ostream& err, const std::function<void()>& step) {
-  std::string error;
-  if (rank_of(comm) == 0) {
-    try {
-      step();
-    } catch (const std::exception& thrown) {
-      error = thrown.what();
-    }
+  try {
+    decide_on_rank0(comm, step);
+    return true;
+  } catch (const std::exception& error) {
+    if (rank_of(comm) == 0) err << "riskstep sweep: " << printable(error.what()) << "\n";
+    return false;
   }
-  broadcast_string(error, comm);
-  if (!error.empty() && rank_of(comm) == 0) err << "riskstep sweep: " << printable(error) << "\n";
-  return error.empty();
 }
 
 // What the output directory holds (rank 0 only) and what this run will compute.

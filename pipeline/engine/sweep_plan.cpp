@@ -65,22 +65,15 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
   return plan;
 }
 
-void broadcast_string(std::string& text, MPI_Comm comm) {
-  uint64_t size = text.size();
-  broadcast_patiently(&size, 1, MPI_UINT64_T, 0, comm);
-  text.resize(size);
-  broadcast_patiently(text.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
-}
-
 void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
                       SweepPlan& plan) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string text = plan.spec.text, source = plan.spec.source;
-  broadcast_string(text, comm);
-  broadcast_string(source, comm);
-  broadcast_string(plan.base_dir, comm);
-  broadcast_string(plan.out_dir, comm);
+  broadcast_text_patiently(text, 0, comm);
+  broadcast_text_patiently(source, 0, comm);
+  broadcast_text_patiently(plan.base_dir, 0, comm);
+  broadcast_text_patiently(plan.out_dir, 0, comm);
   if (rank == 0) return;
   plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
   const JobKind& kind = registry.kind(plan.spec.kind);

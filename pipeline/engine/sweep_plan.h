@@ -30,7 +30,4 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
 void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
                       SweepPlan& plan);
 
-// Collective: rank 0's text on every rank.
-void broadcast_string(std::string& text, MPI_Comm comm);
-
 }  // namespace riskstep

@@ -1,4 +1,5 @@
-// The bucket cap changes how gradients are split into messages, never the result.
+// The bucket cap changes how gradients are split into messages, never the result; the
+// reduction happens in the flat gradient buffer itself.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -9,19 +10,24 @@
 #include "models/vision/idx_reader.h"
 #include "models/vision/resnet.h"
 #include "pipeline/comm/mpi_communicator.h"
+#include "train_fixtures.h"
 
 namespace riskstep {
 namespace {
 
 TEST(DataParallelBuckets, ReducerSumsGradientsForAnyCap) {
   MpiCommunicator world(MPI_COMM_WORLD);
-  for (size_t cap : {size_t(64), size_t(4096), size_t(1) << 30}) {
+  auto resnet = [] {
     torch::manual_seed(1);
     vision::ResNetConfig config;
     config.depth = 8;
     config.in_channels = 1;
-    vision::ResNet model(config);
-    GradientReducer reducer(model->parameters(), world, cap);
+    return vision::ResNet(config);
+  };
+  for (size_t cap : {size_t(64), size_t(4096), size_t(1) << 30}) {
+    vision::ResNet model = resnet(), reference = resnet();
+    FlatGradients gradients(model->parameters());
+    GradientReducer reducer(gradients, world, cap);
     if (cap == 64) {
       EXPECT_EQ(reducer.bucket_count(), model->parameters().size());
     }
@@ -31,32 +37,24 @@ TEST(DataParallelBuckets, ReducerSumsGradientsForAnyCap) {
     torch::manual_seed(100 + world.rank());  // each rank its own batch
     const auto x = torch::randn({4, 1, 10, 10});
     model->forward(x).pow(2).mean().backward();
-    std::vector<torch::Tensor> local;
-    for (const auto& p : model->parameters()) local.push_back(p.grad().clone());
+    reference->forward(x).pow(2).mean().backward();
     reducer.synchronize();
-    // Reference: a blocking allreduce of each local gradient on its own.
+    // Reference: a blocking allreduce of each local gradient on its own (the reduced model's
+    // .grad cannot serve: it is reduced in place while backward still runs).
+    const auto reduced = model->parameters(), local = reference->parameters();
     for (size_t i = 0; i < local.size(); ++i) {
-      world.allreduce_sum(local[i].data_ptr(), size_t(local[i].numel()), ElementType::float32);
-      EXPECT_TRUE(model->parameters()[i].grad().equal(local[i]))
-          << "cap " << cap << " parameter " << i;
+      torch::Tensor sum = local[i].grad().clone();
+      world.allreduce_sum(sum.data_ptr(), size_t(sum.numel()), ElementType::float32);
+      EXPECT_TRUE(reduced[i].grad().equal(sum)) << "cap " << cap << " parameter " << i;
     }
+    EXPECT_TRUE(gradients.attached()) << "reduced in place, no gradient copied out";
   }
 }
 
 TEST(DataParallelBuckets, TrainingIsIdenticalForDifferentCaps) {
-  if (!std::filesystem::exists(std::string(vision::kFashionMnistDir) +
-                               "/train-images-idx3-ubyte.gz"))
-    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  TrainSettings s;
-  s.depth = 8;
+  RISKSTEP_REQUIRE_FASHION_MNIST();
+  TrainSettings s = testing::tiny_training();
   s.attention = "se";
-  s.epochs = 1;
-  s.global_batch = 16;
-  s.train_subset = 64;
-  s.test_subset = 20;
-  s.nsi_samples = 10;
-  s.steps_per_epoch = 3;
-  s.threads = 1;
   MpiCommunicator world(MPI_COMM_WORLD);
   s.bucket_mb = 0.002;  // ~2 KB: many buckets
   const TrainingRun small = run_training(s, 5, &world, TrainControl{});

@@ -9,21 +9,17 @@
 #include "jobs/train_stepnet/train_stepnet.h"
 #include "models/vision/idx_reader.h"
 #include "pipeline/comm/mpi_communicator.h"
+#include "train_fixtures.h"
 
 namespace riskstep {
 namespace {
 
 TrainSettings tiny_settings(const std::string& attention) {
-  TrainSettings s;
-  s.depth = 8;
+  TrainSettings s = testing::tiny_training();
   s.attention = attention;
-  s.epochs = 1;
   s.global_batch = 15;  // odd: the ranks get 7 and 8 images
   s.train_subset = 90;
-  s.test_subset = 40;
-  s.nsi_samples = 20;
   s.steps_per_epoch = 4;
-  s.threads = 1;
   s.freeze_batchnorm = true;
   s.base_lr = 0.5;  // large steps, so a wrong average would show
   return s;
@@ -38,9 +34,7 @@ double max_difference(const std::vector<float>& a, const std::vector<float>& b) 
 }
 
 void expect_two_ranks_equal_one_rank(const std::string& attention) {
-  if (!std::filesystem::exists(std::string(vision::kFashionMnistDir) +
-                               "/train-images-idx3-ubyte.gz"))
-    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  RISKSTEP_REQUIRE_FASHION_MNIST();
   const TrainSettings settings = tiny_settings(attention);
   MpiCommunicator world(MPI_COMM_WORLD);
   MpiCommunicator alone(MPI_COMM_SELF);

@@ -11,20 +11,16 @@
 #include "models/vision/idx_reader.h"
 #include "mpi_scratch.h"
 #include "pipeline/comm/mpi_communicator.h"
+#include "train_fixtures.h"
 
 namespace riskstep {
 namespace {
 
 TrainSettings tiny_run() {
-  TrainSettings s;
-  s.depth = 8;
-  s.attention = "stepnet";
-  s.epochs = 3;
-  s.global_batch = 16;
+  TrainSettings s = testing::tiny_training();
+  s.epochs = 3;  // stopped after the first, resumed for the rest
+  s.steps_per_epoch = 0;
   s.train_subset = 48;
-  s.test_subset = 20;
-  s.nsi_samples = 10;
-  s.threads = 1;
   return s;
 }
 
@@ -35,9 +31,7 @@ void expect_same_history(const Table& a, const Table& b) {
 }
 
 TEST(DataParallelResume, ResumedRunEqualsUninterruptedRun) {
-  if (!std::filesystem::exists(std::string(vision::kFashionMnistDir) +
-                               "/train-images-idx3-ubyte.gz"))
-    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  RISKSTEP_REQUIRE_FASHION_MNIST();
   MpiCommunicator world(MPI_COMM_WORLD);
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   std::filesystem::create_directories(dir + "/whole");

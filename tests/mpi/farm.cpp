@@ -82,28 +82,23 @@ TEST(farm, ThousandTasksWithALightCoordinator) {
 }
 
 TEST(farm, LongAndShortTasksShareTheRanks) {
-  // 2 long tasks first, then 40 short ones: dynamic scheduling keeps the other rank on the short
-  // ones while one rank runs a long one, so the wall time is near max(long) + short/2.
+  // 2 long tasks first, then 40 short ones: dynamic scheduling hands the second long task to the
+  // other rank at once (static halves would queue both on one rank behind each other). Checked by
+  // where the tasks ran, not by a wall-clock bound, which a loaded machine breaks.
   std::vector<int> ranks(42, 1);
   std::vector<size_t> pending(42);
   std::iota(pending.begin(), pending.end(), 0);
   std::vector<int64_t> ran;
   std::mutex mutex;
-  const auto start = std::chrono::steady_clock::now();
   run_farm(MPI_COMM_WORLD, ranks, pending, [&](size_t index, const FarmSlot& slot) {
     std::this_thread::sleep_for(std::chrono::milliseconds(index < 2 ? 300 : 10));
     std::lock_guard<std::mutex> lock(mutex);
     ran.push_back(static_cast<int64_t>(index) * 16 + slot.world_rank);
     return true;
   });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto all = gather_runs(ran);
   if (world_rank() != 0) return;
   EXPECT_EQ(all.size(), 42u);
-  // Serial: 1.0 s. Static halves: >= 0.5 s. Dynamic: ~0.3 s + (40 * 10 ms) / 2... bounded well
-  // below serial even on a loaded machine.
-  EXPECT_LT(seconds, 0.85) << "wall " << seconds << " s";
   // The two long tasks ran on different ranks.
   std::vector<int> long_ranks;
   for (int64_t entry : all)

@@ -7,6 +7,7 @@
 #include "jobs/train_stepnet/gzip_file.h"
 #include "models/vision/idx_reader.h"
 #include "test_data.h"
+#include "train_fixtures.h"
 
 namespace riskstep::vision {
 namespace {
@@ -95,8 +96,7 @@ TEST(Idx, LabelOutOfRangeAndCountMismatch) {
 }
 
 TEST(Idx, DebianFashionMnist) {
-  if (!std::filesystem::exists(std::string(kFashionMnistDir) + "/t10k-labels-idx1-ubyte.gz"))
-    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  RISKSTEP_REQUIRE_FASHION_MNIST();
   const ImageDataset test = load_fashion_mnist(kFashionMnistDir, false, read_maybe_gzipped);
   EXPECT_EQ(test.size(), 10000);
   EXPECT_EQ(test.images.sizes(), (std::vector<int64_t>{10000, 1, 28, 28}));

@@ -6,32 +6,19 @@
 
 #include "jobs/train_stepnet/train_stepnet.h"
 #include "models/vision/idx_reader.h"
+#include "train_fixtures.h"
 
 namespace riskstep {
 namespace {
 
 TrainSettings tiny(const std::string& precision) {
-  TrainSettings s;
-  s.depth = 8;
-  s.attention = "stepnet";
-  s.epochs = 1;
-  s.global_batch = 16;
-  s.train_subset = 64;
-  s.test_subset = 32;
-  s.nsi_samples = 8;
-  s.steps_per_epoch = 3;
-  s.threads = 1;
+  TrainSettings s = testing::tiny_training();
   s.precision = precision;
   return s;
 }
 
-bool have_fashion_mnist() {
-  return std::filesystem::exists(std::string(vision::kFashionMnistDir) +
-                                 "/train-images-idx3-ubyte.gz");
-}
-
 TEST(TrainingModes, SameSeedGivesBitIdenticalRuns) {
-  if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  RISKSTEP_REQUIRE_FASHION_MNIST();
   const TrainingRun a = run_training(tiny("fp32"), 5, nullptr, TrainControl{});
   const TrainingRun b = run_training(tiny("fp32"), 5, nullptr, TrainControl{});
   EXPECT_EQ(a.final_parameters, b.final_parameters);
@@ -41,7 +28,7 @@ TEST(TrainingModes, SameSeedGivesBitIdenticalRuns) {
 }
 
 TEST(TrainingModes, Bfloat16TrainsReproduciblyAndDiffersFromFloat32) {
-  if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  RISKSTEP_REQUIRE_FASHION_MNIST();
   const TrainingRun fp32 = run_training(tiny("fp32"), 5, nullptr, TrainControl{});
   const TrainingRun bf16 = run_training(tiny("bf16"), 5, nullptr, TrainControl{});
   const TrainingRun again = run_training(tiny("bf16"), 5, nullptr, TrainControl{});
