@@ -22,7 +22,7 @@
 #include <memory>
 #include <thread>
 
-#include "jobs/train_stepnet/train_stepnet.h"
+#include "jobs/train_stepnet/trainer.h"
 #include "pipeline/comm/mpi_communicator.h"
 
 namespace {

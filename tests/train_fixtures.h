@@ -32,6 +32,6 @@ inline TrainSettings tiny_training() {
 
 }  // namespace riskstep::testing
 
-#define RISKSTEP_REQUIRE_FASHION_MNIST()                   \
-  if (!::riskstep::testing::fashion_mnist_installed())     \
+#define RISKSTEP_REQUIRE_FASHION_MNIST()               \
+  if (!::riskstep::testing::fashion_mnist_installed()) \
   GTEST_SKIP() << "Debian's dataset-fashion-mnist is not installed"

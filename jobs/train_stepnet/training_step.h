@@ -24,9 +24,10 @@ struct StepParts {
   std::string precision = "fp32";      // compute_mode.h
 };
 
-// Trains on this rank's share `batch` (empty or default-constructed when it has none) of a global batch of `global_images`
-// images: the loss is normalised by the global count, so the sum over ranks of the gradients is
-// the global mean gradient. Adds the share's loss sum to `loss_total` (float64, on the device).
+// Trains on this rank's share `batch` (empty or default-constructed when it has none) of a global
+// batch of `global_images` images: the loss is normalised by the global count, so the sum over
+// ranks of the gradients is the global mean gradient. Adds the share's loss sum to `loss_total`
+// (float64, on the device).
 void train_step(StepParts& parts, const vision::Batch& batch, double global_images,
                 torch::Tensor& loss_total);
 

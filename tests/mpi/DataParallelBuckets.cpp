@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "jobs/train_stepnet/data_parallel.h"
-#include "jobs/train_stepnet/train_stepnet.h"
+#include "jobs/train_stepnet/trainer.h"
 #include "models/vision/idx_reader.h"
 #include "models/vision/resnet.h"
 #include "pipeline/comm/mpi_communicator.h"

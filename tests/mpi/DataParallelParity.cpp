@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "jobs/train_stepnet/train_stepnet.h"
+#include "jobs/train_stepnet/trainer.h"
 #include "models/vision/idx_reader.h"
 #include "pipeline/comm/mpi_communicator.h"
 #include "train_fixtures.h"

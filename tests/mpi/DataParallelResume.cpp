@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "jobs/train_stepnet/train_stepnet.h"
+#include "jobs/train_stepnet/trainer.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "models/vision/idx_reader.h"
 #include "mpi_scratch.h"

@@ -1,7 +1,7 @@
 // scan_task_files_together (every rank reads a share, rank 0 gets all) against rank 0 reading
 // every file itself: the same records in the same places, the same problems.
-#include "pipeline/store/out_layout.h"
 #include "pipeline/engine/task_file_scan.h"
+#include "pipeline/store/out_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -38,9 +38,10 @@ TEST(TaskFileScan, EveryRankReadingEqualsRankZeroReadingAll) {
     for (int64_t i = 0; i < 9; ++i)
       if (i != 4)
         write_task_file(out_layout::task_file(dir, tasks[i].id), collect_run_metadata("", 1),
-                        echo_record(i));                            // task 4: no file (not run yet)
+                        echo_record(i));  // task 4: no file (not run yet)
     std::ofstream(out_layout::task_file(dir, tasks[6].id)) << "not hdf5";  // a damaged file
-    std::filesystem::copy_file(out_layout::task_file(dir, tasks[1].id), out_layout::task_file(dir, tasks[7].id),
+    std::filesystem::copy_file(out_layout::task_file(dir, tasks[1].id),
+                               out_layout::task_file(dir, tasks[7].id),
                                std::filesystem::copy_options::overwrite_existing);  // another's
   }
   MPI_Barrier(MPI_COMM_WORLD);

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "jobs/train_stepnet/train_stepnet.h"
+#include "jobs/train_stepnet/trainer.h"
 #include "models/vision/idx_reader.h"
 #include "train_fixtures.h"
 

@@ -105,7 +105,9 @@ TEST(TrainStep, AnEmptyShareStillSteps) {
 #ifdef RISKSTEP_TORCH_CUDA
 // Turns CUDA's sync debug mode to "error" while alive: any host synchronisation throws.
 struct NoHostSync {
-  NoHostSync() { c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_ERROR); }
+  NoHostSync() {
+    c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_ERROR);
+  }
   ~NoHostSync() {
     c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_DISABLED);
   }
