@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """NSI per block and stage for each attention variant (like Fig. of Huang et al., ICCV 2023),
-plus the study table: accuracy mean and sd per variant, parameter counts, mean NSI.
+plus the study table (accuracy mean and sd per variant, parameter counts, mean NSI) and the
+paper's claims tested against the runs (Welch t-tests over seeds).
 
 usage: /usr/bin/python3 results/plot_nsi.py RESULTS.h5 [FIGURE.png] [--table TABLE.md]
 
@@ -71,6 +72,47 @@ def table(runs):
     return "\n".join(lines)
 
 
+def stage_nsi(run, stage):
+    """A run's NSI of one stage: the mean over its blocks of the per-block means."""
+    return float(np.mean(run["mean"][run["stage"] == stage]))
+
+
+def welch_p(a, b):
+    """Two-sided Welch t-test p-value of mean(a) != mean(b); NaN with fewer than 2 runs a side."""
+    if len(a) < 2 or len(b) < 2:
+        return float("nan")
+    from scipy import stats
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def claims(runs):
+    """The paper's two claims against these runs: accuracy (SE and StepNet above plain) and NSI
+    (SE's above plain's in every stage). "holds" needs the difference in the claimed direction
+    and a Welch p below 0.05; with a few seeds per variant only large effects can pass."""
+    by = dict(grouped(runs))
+    lines = ["| claim | measured (mean over seeds) | Welch p | holds here |", "|---|---|---|---|"]
+
+    def row(claim, higher, lower, value, unit, scale=1.0):
+        a = [value(r) for r in by.get(higher, [])]
+        b = [value(r) for r in by.get(lower, [])]
+        if not a or not b:
+            lines.append(f"| {claim} | missing runs | | |")
+            return
+        difference = statistics.mean(a) - statistics.mean(b)
+        p = welch_p(a, b)
+        verdict = "yes" if difference > 0 and p < 0.05 else ("direction only" if difference > 0 else "no")
+        lines.append(f"| {claim} | {scale * statistics.mean(a):.3f} vs {scale * statistics.mean(b):.3f}{unit} "
+                     f"(difference {scale * difference:+.3f}{unit}) | {p:.3f} | {verdict} |")
+
+    accuracy = lambda r: r["accuracy"]  # noqa: E731
+    row("SE above plain in test accuracy", "se", "none", accuracy, " %", 100)
+    row("StepNet above plain in test accuracy", "stepnet", "none", accuracy, " %", 100)
+    row("StepNet above SE in test accuracy", "stepnet", "se", accuracy, " %", 100)
+    for stage in sorted({int(s) for r in runs for s in r["stage"]}):
+        row(f"NSI of SE above plain, stage {stage}", "se", "none", lambda r, s=stage: stage_nsi(r, s), "")
+    return "\n".join(lines)
+
+
 def figure(runs, out):
     stages = sorted({int(s) for r in runs for s in r["stage"]})
     fig, axes = plt.subplots(1, len(stages), figsize=(4.2 * len(stages), 3.4), squeeze=False)
@@ -100,7 +142,7 @@ def main():
     parser.add_argument("--table", help="also write the Markdown table here")
     args = parser.parse_args()
     runs = read_runs(args.results)
-    markdown = table(runs)
+    markdown = table(runs) + "\n\n" + claims(runs)
     print(markdown)
     if args.table:
         with open(args.table, "w") as handle:

@@ -1,16 +1,13 @@
 // The capture-ready training step: gradients live in one flat buffer (each .grad a view of it, in
 // its parameter's layout), and a step through train_step gives exactly what the textbook loop
-// (zero_grad, forward, backward, torch::optim::SGD) gives. On a CUDA device, the step must not
-// synchronise with the host (checked by CUDA's sync debug mode; skipped without a GPU).
+// (zero_grad, forward, backward, torch::optim::SGD) gives. That it never synchronises with the
+// host on a GPU is tests/mpi/DataParallelNcclGpu.cpp (the GPU kit runs DataParallelNccl*).
 #include "jobs/train_stepnet/training_step.h"
 
 #include <gtest/gtest.h>
 
 #include "jobs/train_stepnet/compute_mode.h"
 #include "jobs/train_stepnet/multi_tensor_sgd.h"
-#ifdef RISKSTEP_TORCH_CUDA
-#include <c10/cuda/CUDAFunctions.h>
-#endif
 
 namespace riskstep {
 namespace {
@@ -100,41 +97,6 @@ TEST(TrainStep, AnEmptyShareStillSteps) {
   EXPECT_EQ(loss_total.item<double>(), 0.0);
   // Zero gradient, so only weight decay moved the weights: p * (1 - 0.1 * 0.5).
   EXPECT_TRUE(torch::allclose(model->parameters()[0], before * 0.95));
-}
-
-#ifdef RISKSTEP_TORCH_CUDA
-// Turns CUDA's sync debug mode to "error" while alive: any host synchronisation throws.
-struct NoHostSync {
-  NoHostSync() {
-    c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_ERROR);
-  }
-  ~NoHostSync() {
-    c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_DISABLED);
-  }
-};
-#endif
-
-TEST(TrainStep, NeverSynchronisesWithTheHostOnCuda) {
-  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
-#ifdef RISKSTEP_TORCH_CUDA
-  const torch::Device cuda("cuda:0");
-  auto model = small_resnet(cuda);
-  FlatGradients gradients(model->parameters());
-  MultiTensorSgd optimizer(model->parameters(), kOptions);
-  for (const std::string precision : {"fp32", "bf16"}) {
-    StepParts parts{model, optimizer, gradients, nullptr, precision};
-    auto loss_total = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(cuda));
-    train_step(parts, random_batch(0, cuda), 12.0, loss_total);  // first step: optimiser state
-    const auto batch = random_batch(1, cuda);
-    {
-      const NoHostSync strict;
-      EXPECT_NO_THROW(train_step(parts, batch, 12.0, loss_total)) << precision;
-    }
-    EXPECT_TRUE(std::isfinite(loss_total.item<double>()));
-  }
-#else
-  GTEST_SKIP() << "this LibTorch has CUDA but riskstep was configured without c10_cuda";
-#endif
 }
 
 }  // namespace
