@@ -11,6 +11,7 @@
 
 #include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "jobs/train_stepnet/training_step.h"
+#include "train_fixtures.h"
 #ifdef RISKSTEP_TORCH_CUDA
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAStream.h>
@@ -34,23 +35,13 @@ struct NoHostSync {
 };
 
 vision::Batch random_batch(int step, torch::Device device) {
-  torch::manual_seed(50 + step);
-  vision::Batch batch;
-  batch.images = torch::randn({32, 1, 28, 28}).to(device);
-  batch.labels = torch::randint(0, 10, {32}, torch::kInt64).to(device);
-  return batch;
+  return testing::random_batch(step, 32, 28, device);
 }
 
 // Two warm-up steps (the optimiser's state is made on the first), then one under NoHostSync.
 void expect_step_without_host_sync(Communicator* communicator, const std::string& precision,
                                    torch::Device cuda) {
-  torch::manual_seed(3);
-  vision::ResNetConfig config;
-  config.depth = 8;
-  config.in_channels = 1;
-  config.attention = vision::AttentionKind::stepnet;
-  vision::ResNet model(config);
-  model->to(cuda);
+  vision::ResNet model = testing::small_stepnet_resnet(cuda);
   FlatGradients gradients(model->parameters());
   std::unique_ptr<GradientReducer> reducer;
   if (communicator != nullptr)

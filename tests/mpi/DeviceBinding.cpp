@@ -11,15 +11,12 @@
 #include "pipeline/comm/device_binding.h"
 #include "pipeline/engine/sweep.h"
 #include "pipeline/store/result_store.h"
+#include "world_rank.h"
 
 namespace riskstep {
 namespace {
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 // `visible` GPUs on every rank (or `per_rank(rank)`); records what was made current.
 struct FakeGpus {

@@ -9,14 +9,12 @@
 #include <set>
 #include <thread>
 
+#include "world_rank.h"
+
 namespace riskstep {
 namespace {
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 // Every rank's list of (index, world rank) it ran, gathered on rank 0.
 std::vector<int64_t> gather_runs(const std::vector<int64_t>& mine) {

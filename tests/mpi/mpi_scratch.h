@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "pipeline/comm/mpi_wait.h"
 #include "test_data.h"
 
 namespace riskstep::testing {
@@ -12,10 +13,7 @@ inline std::string shared_scratch_dir(MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string dir = rank == 0 ? scratch_dir() : std::string();
-  uint64_t size = dir.size();
-  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm);
-  dir.resize(size);
-  MPI_Bcast(dir.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
+  broadcast_text_patiently(dir, 0, comm);
   return dir;
 }
 

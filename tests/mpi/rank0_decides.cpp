@@ -7,14 +7,12 @@
 
 #include <stdexcept>
 
+#include "world_rank.h"
+
 namespace riskstep {
 namespace {
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 TEST(rank0_decides, TheDecisionRunsOnRankZeroOnly) {
   int runs = 0;

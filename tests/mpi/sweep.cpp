@@ -15,17 +15,14 @@
 #include "mpi_scratch.h"
 #include "pipeline/engine/stop_signal.h"
 #include "pipeline/store/result_store.h"
+#include "world_rank.h"
 
 namespace riskstep {
 namespace {
 
 namespace fs = std::filesystem;
 
-int world_rank() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank;
-}
+using testing::world_rank;
 
 struct Outcome {
   int status = -1;

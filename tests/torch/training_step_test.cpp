@@ -8,33 +8,22 @@
 
 #include "jobs/train_stepnet/compute_mode.h"
 #include "jobs/train_stepnet/multi_tensor_sgd.h"
+#include "train_fixtures.h"
 
 namespace riskstep {
 namespace {
 
-vision::ResNet small_resnet(torch::Device device) {
-  torch::manual_seed(3);
-  vision::ResNetConfig config;
-  config.depth = 8;
-  config.in_channels = 1;
-  config.attention = vision::AttentionKind::stepnet;
-  vision::ResNet model(config);
-  model->to(device);
-  return model;
-}
+using testing::random_batch;
+using testing::small_stepnet_resnet;
 
-vision::Batch random_batch(int step, torch::Device device) {
-  torch::manual_seed(50 + step);
-  vision::Batch batch;
-  batch.images = torch::randn({6, 1, 12, 12}).to(device);
-  batch.labels = torch::randint(0, 10, {6}, torch::kInt64).to(device);
-  return batch;
+vision::Batch batch_of(int step) {
+  return random_batch(step, 6, 12, torch::kCPU);
 }
 
 const auto kOptions = torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(1e-4);
 
 TEST(FlatGradients, EveryGradIsAViewOfTheBufferInItsParametersLayout) {
-  auto model = small_resnet(torch::kCPU);
+  auto model = small_stepnet_resnet(torch::kCPU);
   use_channels_last(*model);  // 4-d weights become channels-last, as in bf16 runs
   FlatGradients gradients(model->parameters());
   const auto parameters = model->parameters();
@@ -52,7 +41,7 @@ TEST(FlatGradients, EveryGradIsAViewOfTheBufferInItsParametersLayout) {
   // Segments run in reverse registration order: the last parameter first.
   EXPECT_EQ(gradients.offset(parameters.size() - 1), 0);
 
-  model->forward(random_batch(0, torch::kCPU).images).sum().backward();
+  model->forward(batch_of(0).images).sum().backward();
   EXPECT_TRUE(gradients.attached()) << "backward accumulated in place";
   EXPECT_GT(gradients.flat().abs().sum().item<double>(), 0.0);
   gradients.zero();
@@ -61,7 +50,7 @@ TEST(FlatGradients, EveryGradIsAViewOfTheBufferInItsParametersLayout) {
 }
 
 TEST(TrainStep, EqualsTheTextbookLoopBitForBit) {
-  auto model = small_resnet(torch::kCPU), reference = small_resnet(torch::kCPU);
+  auto model = small_stepnet_resnet(torch::kCPU), reference = small_stepnet_resnet(torch::kCPU);
   FlatGradients gradients(model->parameters());
   MultiTensorSgd optimizer(model->parameters(), kOptions);
   torch::optim::SGD reference_optimizer(reference->parameters(), kOptions);
@@ -69,7 +58,7 @@ TEST(TrainStep, EqualsTheTextbookLoopBitForBit) {
   auto loss_total = torch::zeros({}, torch::kFloat64);
   double reference_total = 0.0;
   for (int step = 0; step < 4; ++step) {
-    const auto batch = random_batch(step, torch::kCPU);
+    const auto batch = batch_of(step);
     train_step(parts, batch, 12.0, loss_total);  // a share of a global batch of 12
 
     reference_optimizer.zero_grad();
@@ -87,7 +76,7 @@ TEST(TrainStep, EqualsTheTextbookLoopBitForBit) {
 }
 
 TEST(TrainStep, AnEmptyShareStillSteps) {
-  auto model = small_resnet(torch::kCPU);
+  auto model = small_stepnet_resnet(torch::kCPU);
   FlatGradients gradients(model->parameters());
   MultiTensorSgd optimizer(model->parameters(), torch::optim::SGDOptions(0.1).weight_decay(0.5));
   StepParts parts{model, optimizer, gradients};
