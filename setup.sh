@@ -40,7 +40,7 @@ if [ "$mode" = test ]; then
   ctest --output-on-failure --timeout 1200 --parallel "$(nproc)"
 else
   # The main job: both studies on built-in data, two MPI ranks.
-  riskstep="$build_dir/jobs/riskstep"
+  riskstep="$build_dir/riskstep"
   out="${RISKSTEP_OUT:-out/main}"
   mpirun=(mpirun -np 2 --oversubscribe); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)
   echo "== VaR backtests on the synthetic market (jobs/specs/smoke.toml)"

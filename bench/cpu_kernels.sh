@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What pinning the CPU kernels costs (riskstep --cpu-kernels, jobs/cli/cpu_kernels.h): the same
+# What pinning the CPU kernels costs (riskstep --cpu-kernels, app/cpu_kernels.h): the same
 # network sweep with the baseline kernels (OpenBLAS Haswell, ATen and oneDNN AVX2) and with the
 # CPU's own choice (OPENBLAS_CORETYPE unset, so OpenBLAS picks by CPU), side by side, alternating,
 # and the median ratio. A benchmark, never part of ctest.
@@ -7,11 +7,11 @@
 #   bash bench/cpu_kernels.sh [REPEATS]      (default 3)
 #
 # The sweep: herrig2023's networks on one index and period (3 ensembles of 10 seeds), 2 ranks.
-# Needs build/jobs/riskstep (RISKSTEP_BUILD_DIR overrides build/) and ../shared/data.
+# Needs build/riskstep (RISKSTEP_BUILD_DIR overrides build/) and ../shared/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats="${1:-3}"
-riskstep="${RISKSTEP_BUILD_DIR:-build}/jobs/riskstep"
+riskstep="${RISKSTEP_BUILD_DIR:-build}/riskstep"
 [ -x "$riskstep" ] || { echo "cpu_kernels: $riskstep not built" >&2; exit 2; }
 mpirun=(mpirun -np 2 --oversubscribe -x RISKSTEP_CPU_KERNELS); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)
 work="$(mktemp -d)"

@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "models/backtest/backtest.h"
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "models/var/cmm.h"
 #include "models/var/garch.h"
 #include "models/var/historical_simulation.h"
 #include "models/var/returns.h"
+#include "stats/backtest.h"
 
 namespace fs = std::filesystem;
 using namespace riskstep;

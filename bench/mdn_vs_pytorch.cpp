@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "models/var/mdn/mdn_ensemble.h"
 #include "models/var/mixture_quantile.h"
 #include "models/var/returns.h"

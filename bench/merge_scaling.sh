@@ -3,12 +3,13 @@
 # computed once (mpirun -np 2), then `riskstep sweep --merge-only` is timed alone, which is exactly
 # the merge: read and verify every task file (each rank a share), write results.h5 (rank 0), with
 # 1 rank and with MERGE_RANKS ranks (default 2).
-#   bash bench/merge_scaling.sh [RISKSTEP] [N...]      (default: build/jobs/riskstep 10000 100000)
+#   bash bench/merge_scaling.sh [RISKSTEP] [N...]
+# (default: build/tests/riskstep_test_kinds, riskstep with the echo kind, and 10000 100000)
 set -u
 for tool in bc /usr/bin/time mpirun; do
   command -v "$tool" > /dev/null || { echo "merge_scaling.sh: needs $tool (apt-get install bc time openmpi-bin)" >&2; exit 2; }
 done
-riskstep=${1:-build/jobs/riskstep}; shift || true
+riskstep=${1:-build/tests/riskstep_test_kinds}; shift || true
 counts=("$@"); [ ${#counts[@]} -gt 0 ] || counts=(10000 100000)
 work=$(mktemp -d /tmp/riskstep-merge.XXXXXX)
 trap 'rm -rf "$work"' EXIT

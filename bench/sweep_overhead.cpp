@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "pipeline/comm/mpi_wait.h"
-#include "pipeline/engine/farm.h"
-#include "pipeline/engine/sweep.h"
+#include "pipeline/run/farm.h"
+#include "pipeline/run/sweep.h"
 
 namespace {
 
@@ -91,8 +91,9 @@ double sweep_seconds(MPI_Comm comm, const std::string& dir, size_t n, double wor
   riskstep::JobKind bench;
   bench.name = "bench";
   bench.make = [] { return std::make_unique<BenchJob>(); };
-  bench.settings.add({"work_ms", 0.0, riskstep::SettingRole::identity, "CPU work per task", {}, {}})
-      .add({"i", int64_t{0}, riskstep::SettingRole::identity, "task index", {}, {}});
+  bench.settings
+      .add({"work_ms", 0.0, riskstep::SettingRole::identity, "CPU work per task", {}, {}, {}})
+      .add({"i", int64_t{0}, riskstep::SettingRole::identity, "task index", {}, {}, {}});
   registry.add(std::move(bench));
   riskstep::SweepOptions options;
   options.spec_path = spec;

@@ -5,14 +5,14 @@
 #
 #   bash bench/sweep_scaling.sh [SPEC] [REPEATS]      (defaults: jobs/specs/herrig2023.toml, 1)
 #
-# Needs build/jobs/riskstep (RISKSTEP_BUILD_DIR overrides build/) and, for the default spec,
+# Needs build/riskstep (RISKSTEP_BUILD_DIR overrides build/) and, for the default spec,
 # ../shared/data/herrig2023/prices. Each repeat runs np=1 and np=2 into fresh directories;
 # the median ratio is printed last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 spec="${1:-jobs/specs/herrig2023.toml}"
 repeats="${2:-1}"
-riskstep="${RISKSTEP_BUILD_DIR:-build}/jobs/riskstep"
+riskstep="${RISKSTEP_BUILD_DIR:-build}/riskstep"
 [ -x "$riskstep" ] || { echo "sweep_scaling: $riskstep not built" >&2; exit 2; }
 mpirun=(mpirun --oversubscribe); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)
 work="$(mktemp -d)"

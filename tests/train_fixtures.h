@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string>
 
+#include "data/vision/idx_reader.h"
+#include "data/vision/image_batches.h"
 #include "jobs/train_stepnet/train_settings.h"
-#include "models/vision/idx_reader.h"
-#include "models/vision/image_batches.h"
 #include "models/vision/resnet.h"
 
 namespace riskstep::testing {

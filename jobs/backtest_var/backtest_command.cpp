@@ -8,16 +8,14 @@
 #include <set>
 #include <sstream>
 
+#include "app/in_process_run.h"
+#include "app/run_command.h"
+#include "app/setting_options.h"
 #include "jobs/backtest_var/backtest_settings.h"
 #include "jobs/backtest_var/seed_range.h"
 #include "jobs/backtest_var/var_table.h"
-#include "jobs/cli/setting_options.h"
-#include "pipeline/core/printable.h"
-#include "pipeline/engine/sweep_spec.h"
-#include "pipeline/engine/work_unit.h"
+#include "pipeline/spec/sweep_spec.h"
 #include "pipeline/store/output_path.h"
-#include "pipeline/store/result_store.h"
-#include "pipeline/store/run_metadata.h"
 #include "pipeline/store/summary_table.h"
 
 namespace riskstep {
@@ -79,90 +77,30 @@ SweepSpec backtest_spec(const BacktestOptions& options) {
   return spec;
 }
 
-// A results file of other tasks (another backtest) is kept: replacing it would lose them. The same
-// tasks (a rerun) may be replaced.
-void refuse_replacing_other_tasks(const std::string& out, const std::vector<Task>& tasks) {
-  if (!std::filesystem::exists(out)) return;
-  std::set<std::string> ours;
-  for (const Task& task : tasks) ours.insert(task.id);
-  size_t others = 0;
-  for (const TaskRecord& record : read_results_file(out)) others += !ours.count(record.task.id);
-  if (others > 0)
-    throw std::invalid_argument(out + " holds " + std::to_string(others) +
-                                " results of other tasks: use another --out, or --force to "
-                                "replace the file");
-}
-
-void print_unit_line(size_t done, size_t unit_size, size_t total, const Task& first) {
-  const std::string model = std::get<std::string>(first.params.at("model"));
-  std::cerr << "[" << done + 1 << "-" << done + unit_size << "/" << total << "] " << model
-            << (unit_size > 1 ? " (" + std::to_string(unit_size) + " seeds as one ensemble)" : "")
-            << " ..." << std::flush;
-}
-
-std::vector<TaskRecord> run_tasks(Job& job, const std::vector<Task>& tasks) {
-  std::vector<size_t> all(tasks.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  std::vector<TaskRecord> records;
-  for (const auto& unit : group_work_units(job, tasks, all)) {
-    std::vector<Task> unit_tasks;
-    for (size_t index : unit) unit_tasks.push_back(tasks[index]);
-    print_unit_line(records.size(), unit.size(), tasks.size(), unit_tasks.front());
-    TaskContext context;
-    context.log = [](const std::string& line) { std::cerr << "\n  " << line << std::flush; };
-    const std::vector<TaskRecord> done = run_work_unit(job, unit_tasks, context, 0);
-    size_t failed = 0;
-    for (const auto& record : done) failed += record.status != "ok";
-    std::cerr << " " << (failed ? std::to_string(failed) + " failed" : "ok") << " ("
-              << done.front().wall_seconds * double(done.size()) << " s)\n";
-    for (const auto& record : done)
-      if (record.status != "ok")
-        std::cerr << "  task " << record.task.id << ": " << record.error << "\n";
-    records.insert(records.end(), done.begin(), done.end());
-  }
-  return records;
-}
-
-bool write_results(const std::string& path, const SweepSpec& spec,
-                   const std::vector<TaskRecord>& records) {
-  try {
-    const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    write_results_file(path, collect_run_metadata(spec_toml(spec), 1), records);
-  } catch (const std::exception& error) {
-    std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";
-    return false;
-  }
-  std::cerr << "wrote " << path << "\n";
-  return true;
-}
-
 int run_backtest(const BacktestOptions& options, const JobRegistry& registry) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank != 0) return 0;  // one process does it all; `riskstep sweep` spreads tasks over ranks
+  // One process does it all; `riskstep sweep` spreads tasks over ranks.
+  if (rank != 0) return exit_status::ok;
   SweepSpec spec;
   std::vector<Task> tasks;
   const JobKind& kind = registry.kind("backtest_var");
   const std::unique_ptr<Job> job = kind.make();
-  try {
+  const auto prepare = [&] {
     if (!options.out.empty()) check_results_file_path(options.out, options.force);
     spec = backtest_spec(options);
-    tasks = expand_tasks(spec, kind.settings, kDefaultMaxTasks, kind.input_digest);
-    for (const Task& task : tasks) job->validate(task);
-    if (!options.out.empty() && !options.force) refuse_replacing_other_tasks(options.out, tasks);
-  } catch (const std::exception& error) {
-    std::cerr << "riskstep backtest: " << printable(error.what()) << "\n";
-    return 2;
-  }
-  const std::vector<TaskRecord> records = run_tasks(*job, tasks);
-  size_t failed = 0;
-  for (const auto& record : records) failed += record.status != "ok";
-  if (!options.out.empty() && !write_results(options.out, spec, records)) return 1;
+    tasks = in_process_tasks(spec, kind, *job, options.out, options.force);
+  };
+  if (const int status = run_step("backtest", prepare, exit_status::bad_input)) return status;
+  const std::vector<TaskRecord> records = run_in_process(*job, tasks);
+  const auto write = [&] { write_in_process_results(options.out, spec, records); };
+  if (!options.out.empty())
+    if (const int status = run_step("backtest", write)) return status;
+  const size_t failed = failed_count(records);
   const Table summary = summary_table(records);
   if (summary.rows() > 0) print_var_table(std::cout, summary, VarTableOptions{options.csv, {}});
   if (failed) std::cerr << failed << " of " << tasks.size() << " tasks failed\n";
-  return failed ? 1 : 0;
+  return failed ? exit_status::failed : exit_status::ok;
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 
 #include "jobs/backtest_var/network_forecast.h"
 #include "jobs/backtest_var/var_levels.h"
-#include "models/backtest/backtest.h"
-#include "models/backtest/scoring.h"
-#include "models/backtest/volatility_response.h"
 #include "models/var/ewma.h"
 #include "models/var/mixture_quantile.h"
+#include "stats/backtest.h"
+#include "stats/scoring.h"
+#include "stats/volatility_response.h"
 
 namespace riskstep {
 

@@ -2,17 +2,55 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <map>
 
 namespace riskstep {
 
+namespace {
+
+// Every VaR model, once: its name (the setting's value), its label in tables and figures (which
+// the report scripts read from `riskstep describe`), and whether it is a network. Classical models
+// first; this order is the order of tables and figures.
+struct VarModel {
+  const char* name;
+  const char* label;
+  bool network;
+};
+constexpr VarModel kVarModels[] = {
+    {"hs", "HS", false},
+    {"cmm", "CMM", false},
+    {"garch", "GARCH(1,1)", false},
+    {"ewma", "EWMA", false},
+    {"fhs", "FHS", false},
+    {"garch_evt", "GARCH-EVT", false},
+    {"uncond", "Unconditional", false},
+    {"mdn2", "MDN K=2", true},
+    {"mdn2reg", "MDN K=2 reg.", true},
+    {"mdn3", "MDN K=3", true},
+};
+
+std::vector<std::string> model_names(bool networks) {
+  std::vector<std::string> names;
+  for (const VarModel& model : kVarModels)
+    if (model.network == networks) names.push_back(model.name);
+  return names;
+}
+
+std::map<std::string, std::string> model_labels() {
+  std::map<std::string, std::string> labels;
+  for (const VarModel& model : kVarModels) labels[model.name] = model.label;
+  return labels;
+}
+
+}  // namespace
+
 const std::vector<std::string>& classical_models() {
-  static const std::vector<std::string> names = {"hs",  "cmm",       "garch", "ewma",
-                                                 "fhs", "garch_evt", "uncond"};
+  static const std::vector<std::string> names = model_names(false);
   return names;
 }
 
 const std::vector<std::string>& network_models() {
-  static const std::vector<std::string> names = {"mdn2", "mdn2reg", "mdn3"};
+  static const std::vector<std::string> names = model_names(true);
   return names;
 }
 
@@ -71,6 +109,7 @@ const SettingsOf<BacktestSettings>& backtest_settings() {
           .label("index", &S::index, "Index name (file <data_dir>/<index>.csv)")
           .identity("period", &S::period, "calm | covid | YYYY | YYYY:YYYY | YYYY-MM-DD:YYYY-MM-DD")
           .identity("model", &S::model, "VaR model", var_models())
+          .choice_labels(model_labels())
           .identity("levels", &S::levels, "Tail probabilities, e.g. 0.01,0.05")
           .input("data", &S::data, "Price CSV (Yahoo, thesis or date,close), or synthetic")
           .input("data_dir", &S::data_dir, "Directory holding <index>.csv")

@@ -6,8 +6,10 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "jobs/backtest_var/backtest_command.h"
 #include "jobs/backtest_var/backtest_input.h"
 #include "jobs/backtest_var/backtest_result.h"
+#include "jobs/backtest_var/compare_command.h"
 #include "jobs/backtest_var/market_data.h"
 #include "jobs/backtest_var/network_forecast.h"
 #include "jobs/backtest_var/var_levels.h"
@@ -196,6 +198,10 @@ JobKind backtest_var_kind() {
   kind.input_digest = prices_digest;
   kind.study_table = [](const Table& rows, const std::vector<std::string>& group_by) {
     return var_table(rows, VarTableOptions{false, group_by});
+  };
+  kind.add_commands = [](CLI::App& app, const JobRegistry& registry, int& exit_status) {
+    add_backtest_command(app, registry, exit_status);
+    add_compare_command(app, exit_status);
   };
   return kind;
 }

@@ -5,13 +5,13 @@
 #include <map>
 #include <set>
 
+#include "app/run_command.h"
 #include "jobs/backtest_var/backtest_settings.h"
 #include "jobs/backtest_var/var_levels.h"
-#include "models/backtest/diebold_mariano.h"
-#include "pipeline/core/printable.h"
 #include "pipeline/store/out_layout.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/tables/table_format.h"
+#include "stats/diebold_mariano.h"
 
 namespace riskstep {
 namespace {
@@ -188,34 +188,29 @@ Table task_variants(const std::vector<TaskRecord>& records) {
 }
 
 int run_compare(const CompareOptions& options) {
-  try {
-    const std::string path = out_layout::existing_results_file(options.input);
-    if (options.list_tasks) {
-      write_csv(std::cout, task_variants(read_results_file(path)));
-      return 0;
-    }
-    const double level = parse_levels(options.level).at(0);
-    const std::string column = options.loss + "_" + format_level(level);
-    const auto scores = variant_scores(read_results_file(path), column, level);
-    if (scores.empty())
-      throw std::invalid_argument(path + ": no backtest_var task with daily " + column +
-                                  " losses (results of riskstep 0.2 or later)");
-    if (!options.baseline.empty() && !scores.count(options.baseline)) {
-      std::string known;
-      for (const auto& [variant, score] : scores) known += "\n  " + variant;
-      throw std::invalid_argument("--baseline '" + options.baseline +
-                                  "' is not a variant of these results; they hold:" + known);
-    }
-    const Table table = compare_table(scores, options.baseline);
-    if (options.csv)
-      write_csv(std::cout, table);
-    else
-      write_markdown(std::cout, table);
-  } catch (const std::exception& error) {
-    std::cerr << "riskstep compare: " << printable(error.what()) << "\n";
-    return 2;
+  const std::string path = out_layout::existing_results_file(options.input);
+  if (options.list_tasks) {
+    write_csv(std::cout, task_variants(read_results_file(path)));
+    return 0;
   }
-  return 0;
+  const double level = parse_levels(options.level).at(0);
+  const std::string column = options.loss + "_" + format_level(level);
+  const auto scores = variant_scores(read_results_file(path), column, level);
+  if (scores.empty())
+    throw std::invalid_argument(path + ": no backtest_var task with daily " + column +
+                                " losses (results of riskstep 0.2 or later)");
+  if (!options.baseline.empty() && !scores.count(options.baseline)) {
+    std::string known;
+    for (const auto& [variant, score] : scores) known += "\n  " + variant;
+    throw std::invalid_argument("--baseline '" + options.baseline +
+                                "' is not a variant of these results; they hold:" + known);
+  }
+  const Table table = compare_table(scores, options.baseline);
+  if (options.csv)
+    write_csv(std::cout, table);
+  else
+    write_markdown(std::cout, table);
+  return exit_status::ok;
 }
 
 }  // namespace
@@ -241,7 +236,11 @@ void add_compare_command(CLI::App& app, int& exit_code) {
   command->add_flag("--csv", options->csv, "CSV instead of Markdown");
   command->add_flag("--list-tasks", options->list_tasks,
                     "Print each task's id and variant (CSV) instead of the scores");
-  command->callback([options, &exit_code] { exit_code = run_compare(*options); });
+  command->callback([options, &exit_code] {
+    // Every error here is in the file given.
+    exit_code = run_command(
+        "compare", [&] { return run_compare(*options); }, exit_status::bad_input);
+  });
 }
 
 }  // namespace riskstep

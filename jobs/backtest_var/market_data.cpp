@@ -7,8 +7,8 @@
 #include <regex>
 #include <stdexcept>
 
-#include "models/market/price_csv.h"
-#include "models/var/synthetic_market.h"
+#include "data/market/price_csv.h"
+#include "data/market/synthetic_market.h"
 #include "pipeline/core/sha256.h"
 
 namespace riskstep {

@@ -5,10 +5,10 @@
 #include <memory>
 #include <stdexcept>
 
-#include "models/backtest/expected_shortfall.h"
-#include "models/backtest/monte_carlo.h"
 #include "models/var/gpd.h"
 #include "models/var/innovations.h"
+#include "stats/expected_shortfall.h"
+#include "stats/monte_carlo.h"
 
 namespace riskstep {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "models/backtest/tail_backtest.h"
 #include "models/var/forecast.h"
+#include "stats/tail_backtest.h"
 
 namespace riskstep {
 

@@ -2,7 +2,7 @@
 // The communicator a training's gradients travel through, chosen by the setting 'backend': the
 // task's MPI group for host tensors, a fresh NCCL communicator over the same ranks for CUDA
 // tensors, none for one rank (nothing to reduce: no buckets, and no MPI call from the sweep's
-// helper thread that runs single-rank tasks, pipeline/engine/farm.h).
+// helper thread that runs single-rank tasks, pipeline/run/farm.h).
 #include <torch/torch.h>
 
 #include <memory>

@@ -4,9 +4,9 @@
 #include <map>
 #include <mutex>
 
-#include "jobs/train_stepnet/gzip_file.h"
-#include "models/vision/cifar_reader.h"
-#include "models/vision/idx_reader.h"
+#include "data/gzip_file.h"
+#include "data/vision/cifar_reader.h"
+#include "data/vision/idx_reader.h"
 #include "pipeline/core/sha256.h"
 
 namespace riskstep {

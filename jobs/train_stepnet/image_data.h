@@ -3,8 +3,8 @@
 // dataset-fashion-mnist or a directory, CIFAR-10/100 binaries), and their identity by content.
 #include <string>
 
+#include "data/vision/image_dataset.h"
 #include "jobs/train_stepnet/train_settings.h"
-#include "models/vision/image_dataset.h"
 #include "pipeline/core/task.h"
 
 namespace riskstep {

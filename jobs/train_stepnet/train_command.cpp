@@ -7,16 +7,16 @@
 #include <iostream>
 #include <memory>
 
-#include "jobs/cli/setting_options.h"
+#include "app/run_command.h"
+#include "app/setting_options.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "pipeline/comm/mpi_communicator.h"
-#include "pipeline/core/printable.h"
-#include "pipeline/engine/checkpoint_dir.h"
-#include "pipeline/engine/device_plan.h"
-#include "pipeline/engine/interrupt.h"
-#include "pipeline/engine/stop_signal.h"
-#include "pipeline/engine/sweep_spec.h"
-#include "pipeline/engine/work_unit.h"
+#include "pipeline/layout/checkpoint_dir.h"
+#include "pipeline/process/interrupt.h"
+#include "pipeline/process/stop_signal.h"
+#include "pipeline/run/device_plan.h"
+#include "pipeline/run/work_unit.h"
+#include "pipeline/spec/sweep_spec.h"
 #include "pipeline/store/output_path.h"
 #include "pipeline/store/result_store.h"
 #include "pipeline/store/run_metadata.h"
@@ -101,19 +101,17 @@ int report(const TrainOptions& options, const TaskRecord& record, const SweepSpe
     return kStoppedEarlyStatus;
   }
   if (record.status != "ok") {
-    std::cerr << "riskstep train: " << record.error << std::endl;
-    return 1;
+    print_command_error("train", record.error);
+    return exit_status::failed;
   }
   print_summary(record.result);
-  if (options.out.empty()) return 0;
-  try {
+  if (options.out.empty()) return exit_status::ok;
+  const auto write = [&] {
     write_results_file(options.out, collect_run_metadata(spec_toml(spec), ranks), {record});
-  } catch (const std::exception& error) {
-    std::cerr << "riskstep train: " << printable(error.what()) << std::endl;
-    return 1;
-  }
+  };
+  if (const int status = run_step("train", write)) return status;
   std::cout << "wrote " << options.out << "\n";
-  return 0;
+  return exit_status::ok;
 }
 
 int run_train(const TrainOptions& options, const JobRegistry& registry) {
@@ -121,33 +119,17 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
   const JobKind& kind = registry.kind("train_stepnet");
   SweepSpec spec;
   Task task;
-  std::string error;
-  try {
-    task = train_task(options, kind, world.size(), spec);
-  } catch (const std::exception& thrown) {
-    error = thrown.what();
-  }
-  // Before any device is bound: a checkpoint directory of another task is a user error (exit 2).
-  if (error.empty() && !options.checkpoint_dir.empty()) {
-    try {
-      claim_checkpoint_dir_together(options.checkpoint_dir, task, world.comm());
-    } catch (const std::exception& thrown) {
-      error = thrown.what();
-    }
-  }
   const std::unique_ptr<Job> job = kind.make();
-  DevicePlan devices;  // the GPU is bound before anything touches CUDA
-  if (error.empty()) {
-    try {
-      devices = bind_devices(MPI_COMM_WORLD, "cpu", *job, {task});
-    } catch (const std::exception& thrown) {
-      error = thrown.what();
-    }
-  }
-  if (!error.empty()) {
-    if (world.rank() == 0) std::cerr << "riskstep train: " << printable(error) << std::endl;
-    return 2;
-  }
+  DevicePlan devices;
+  // Every rank takes each step (the claim and the binding are collective) and fails alike.
+  const auto prepare = [&] {
+    task = train_task(options, kind, world.size(), spec);
+    // Before any device is bound: a checkpoint directory of another task is a user error.
+    if (!options.checkpoint_dir.empty())
+      claim_checkpoint_dir_together(options.checkpoint_dir, task, world.comm());
+    devices = bind_devices(MPI_COMM_WORLD, "cpu", *job, {task});  // before anything touches CUDA
+  };
+  if (const int status = run_step("train", prepare, exit_status::bad_input)) return status;
   StopRequestGuard stop_guard;  // SIGUSR1: checkpoint after this epoch and stop
   const std::string interrupted =
       options.checkpoint_dir.empty()
@@ -158,7 +140,10 @@ int run_train(const TrainOptions& options, const JobRegistry& registry) {
   InterruptGuard interrupt_guard(world.rank() == 0 ? interrupted : "");
   const TaskRecord record =
       run_work_unit(*job, {task}, train_context(options, &world, devices), world.rank()).front();
-  if (world.rank() != 0) return record.status == "ok" ? 0 : record.status == "stopped" ? 3 : 1;
+  if (world.rank() != 0)
+    return record.status == "ok"        ? exit_status::ok
+           : record.status == "stopped" ? exit_status::stopped_early
+                                        : exit_status::failed;
   return report(options, record, spec, world.size());
 }
 

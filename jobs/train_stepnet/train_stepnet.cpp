@@ -4,9 +4,10 @@
 
 #include "jobs/train_stepnet/image_data.h"
 #include "jobs/train_stepnet/stepnet_table.h"
+#include "jobs/train_stepnet/train_command.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "pipeline/comm/mpi_communicator.h"
-#include "pipeline/engine/checkpoint_dir.h"
+#include "pipeline/layout/checkpoint_dir.h"
 
 namespace riskstep {
 namespace {
@@ -63,6 +64,7 @@ JobKind train_stepnet_kind() {
   kind.settings = train_settings().schema();
   kind.input_digest = image_data_digest;
   kind.study_table = stepnet_table;
+  kind.add_commands = add_train_command;
   return kind;
 }
 

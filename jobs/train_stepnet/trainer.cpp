@@ -6,22 +6,22 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "jobs/train_stepnet/compute_mode.h"
-#include "jobs/train_stepnet/data_parallel.h"
-#include "jobs/train_stepnet/flat_gradients.h"
+#include "data/vision/device_batches.h"
+#include "data/vision/image_batches.h"
 #include "jobs/train_stepnet/gradient_channel.h"
 #include "jobs/train_stepnet/image_data.h"
-#include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "jobs/train_stepnet/rank_sums.h"
 #include "jobs/train_stepnet/stepnet_result.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
 #include "jobs/train_stepnet/training_step.h"
-#include "models/vision/device_batches.h"
-#include "models/vision/image_batches.h"
 #include "models/vision/resnet.h"
 #include "models/vision/stiffness.h"
 #include "pipeline/core/sha256.h"
-#include "pipeline/engine/stop_signal.h"
+#include "pipeline/process/stop_signal.h"
+#include "training/compute_mode.h"
+#include "training/data_parallel.h"
+#include "training/flat_gradients.h"
+#include "training/multi_tensor_sgd.h"
 
 namespace riskstep {
 

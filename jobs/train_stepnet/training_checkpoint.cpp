@@ -1,5 +1,5 @@
 #include "jobs/train_stepnet/training_checkpoint.h"
-#include "pipeline/engine/interrupt.h"
+#include "pipeline/process/interrupt.h"
 
 #include <filesystem>
 #include <stdexcept>

@@ -1,6 +1,6 @@
 #include "jobs/train_stepnet/training_step.h"
 
-#include "jobs/train_stepnet/compute_mode.h"
+#include "training/compute_mode.h"
 
 namespace riskstep {
 

@@ -9,10 +9,10 @@
 
 #include <string>
 
-#include "jobs/train_stepnet/data_parallel.h"
-#include "jobs/train_stepnet/flat_gradients.h"
-#include "models/vision/image_batches.h"
+#include "data/vision/image_batches.h"
 #include "models/vision/resnet.h"
+#include "training/data_parallel.h"
+#include "training/flat_gradients.h"
 
 namespace riskstep {
 

@@ -185,7 +185,7 @@ const std::set<std::string>& site_template_required() {
 
 std::string find_slurm_template_dir() {
   std::vector<std::string> probes(std::begin(kTemplates), std::end(kTemplates));
-  return find_resource_dir({"slurm", "RISKSTEP_SLURM_TEMPLATES", "slurm", probes});
+  return find_resource_dir({"slurm", "RISKSTEP_SLURM_TEMPLATES", "slurm/templates", probes});
 }
 
 RenderedScripts render_slurm_scripts(const SlurmRequest& request, const std::string& template_dir) {

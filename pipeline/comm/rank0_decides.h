@@ -6,7 +6,7 @@
 // and its message (waiting without spinning, mpi_wait.h): rank 0 rethrows its own exception, the
 // other ranks throw std::invalid_argument (when rank 0's was one: a user error) or
 // std::runtime_error with the same message. Collective over `comm`; a communicator of one rank
-// makes no MPI call (single-rank tasks run on a helper thread, see pipeline/engine/farm.h).
+// makes no MPI call (single-rank tasks run on a helper thread, see pipeline/run/farm.h).
 #include <mpi.h>
 
 #include <functional>

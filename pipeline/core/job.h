@@ -1,7 +1,7 @@
 #pragma once
 // The contract between the engine and a study: a Job turns a Task into a Result. A JobKind
-// declares a study once (name, factory, settings, study table); jobs/registry.cpp registers each
-// kind with one line, and the engine knows nothing else of it.
+// declares a study once (name, factory, settings, study table, its own commands);
+// jobs/study_kinds.cpp registers each kind with one line, and the engine knows nothing else of it.
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,20 +14,25 @@
 #include "pipeline/core/task.h"
 #include "pipeline/core/task_identity.h"
 
+namespace CLI {
+class App;  // CLI11's command line, which a kind may add its own commands to (app/)
+}  // namespace CLI
+
 namespace riskstep {
 
 class Communicator;  // pipeline/comm/communicator.h; the task's group of ranks
+class JobRegistry;
 
 struct TaskContext {
   int rank_in_group = 0;
   int group_size = 1;
   Communicator* group = nullptr;  // null when the task runs on one rank without MPI
-  // Bound by the engine before any task runs (pipeline/engine/device_plan.h): the run's device,
+  // Bound by the engine before any task runs (pipeline/run/device_plan.h): the run's device,
   // for tasks whose device is "auto" ("cpu" or "cuda:N"), and this rank's GPU ("" when none).
   std::string device = "cpu";
   std::string gpu;
   // Where a long task may keep resumable state ("" = none). A job claims it with
-  // claim_checkpoint_dir (pipeline/engine/checkpoint_dir.h) before writing into it.
+  // claim_checkpoint_dir (pipeline/layout/checkpoint_dir.h) before writing into it.
   std::string checkpoint_dir;
   bool resume = true;  // continue this task's checkpoint when there is one (else refuse it)
   std::function<void(const std::string&)> log;  // progress lines for long tasks
@@ -83,6 +88,9 @@ struct JobKind {
   // The study table `riskstep aggregate` prints from this kind's /summary rows (grouped by
   // `group_by`, or the kind's own grouping when empty); unset: finished tasks per group.
   std::function<Table(const Table& rows, const std::vector<std::string>& group_by)> study_table;
+  // Adds the kind's own subcommands to riskstep's command line (e.g. `riskstep backtest`); each
+  // sets `exit_status` when it runs (app/exit_status.h). Unset: the kind runs through sweeps only.
+  std::function<void(CLI::App& app, const JobRegistry& registry, int& exit_status)> add_commands;
 };
 
 class JobRegistry {

@@ -36,6 +36,16 @@ SettingsSchema& SettingsSchema::used_when(std::function<bool(const Params& ident
   return *this;
 }
 
+SettingsSchema& SettingsSchema::choice_labels(std::map<std::string, std::string> labels) {
+  if (settings_.empty()) throw std::logic_error("choice_labels: no setting declared yet");
+  Setting& setting = settings_.back();
+  for (const auto& [choice, label] : labels)
+    if (std::find(setting.choices.begin(), setting.choices.end(), choice) == setting.choices.end())
+      throw std::logic_error("choice_labels: '" + choice + "' is no choice of " + setting.name);
+  setting.choice_labels = std::move(labels);
+  return *this;
+}
+
 const Setting* SettingsSchema::find(const std::string& name) const {
   for (const Setting& setting : settings_)
     if (setting.name == name) return &setting;

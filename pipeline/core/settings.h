@@ -8,6 +8,7 @@
 // stop-after, scratch paths): they are recorded with the result and may differ between a run and
 // its resume.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Setting {
   // training settings by networks only: when not, the setting is no part of the task, so tuning
   // one model never changes the id of another. Empty: always read.
   std::function<bool(const Params& identity)> used_by;
+  // A short name per choice for tables and figures ("garch" -> "GARCH(1,1)"), printed by
+  // `riskstep describe`; a choice without one is shown as it is spelled.
+  std::map<std::string, std::string> choice_labels;
 };
 
 class SettingsSchema {
@@ -42,6 +46,8 @@ class SettingsSchema {
   // declared before it) is one of `values`, or to those `predicate` accepts.
   SettingsSchema& used_when(const std::string& setting, std::vector<std::string> values);
   SettingsSchema& used_when(std::function<bool(const Params& identity)> predicate);
+  // Labels of the last added setting's choices; throws std::logic_error for a label of no choice.
+  SettingsSchema& choice_labels(std::map<std::string, std::string> labels);
   const std::vector<Setting>& settings() const { return settings_; }
   const Setting* find(const std::string& name) const;
   std::vector<std::string> names() const;

@@ -15,6 +15,7 @@
 // Field types: bool, int, int64_t, double, std::string.
 #include <functional>
 #include <limits>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -55,6 +56,12 @@ class SettingsOf {
   }
   SettingsOf& used_when(std::function<bool(const Params& identity)> predicate) {
     schema_.used_when(std::move(predicate));
+    return *this;
+  }
+
+  // Short names of the choices of the setting declared last (Setting::choice_labels).
+  SettingsOf& choice_labels(std::map<std::string, std::string> labels) {
+    schema_.choice_labels(std::move(labels));
     return *this;
   }
 

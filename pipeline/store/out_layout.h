@@ -3,7 +3,7 @@
 //   DIR/spec.toml          the spec as given
 //   DIR/sweep.json         what it expanded to (format, fingerprint of the tasks), to recognise
 //                          a different sweep
-//   DIR/riskstep.lock      the lock of the run using DIR (pipeline/engine/out_dir_lock.h)
+//   DIR/riskstep.lock      the lock of the run using DIR (pipeline/layout/out_dir_lock.h)
 //   DIR/tasks/<id>.h5      one file per finished task
 //   DIR/checkpoints/<id>/  resumable state of long tasks
 //   DIR/results.h5         the merged results

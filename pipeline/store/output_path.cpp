@@ -44,7 +44,7 @@ void check_writable_parent(const std::string& path) {
   ::unlink(probe.c_str());
 }
 
-// What riskstep puts into a sweep directory (engine/out_dir.h, `riskstep slurm submit`'s slurm/).
+// What riskstep puts into a sweep directory (layout/out_dir.h, `riskstep slurm submit`'s slurm/).
 bool only_riskstep_entries(const std::string& dir) {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error))

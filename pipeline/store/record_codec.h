@@ -1,6 +1,6 @@
 #pragma once
 // TaskRecords as bytes, to send records that one rank read from task files to another (the
-// parallel scan of a sweep directory, engine/task_file_scan.h). Raw native byte order and widths:
+// parallel scan of a sweep directory, layout/task_file_scan.h). Raw native byte order and widths:
 // sender and receiver are ranks of one MPI job on machines of one architecture. Not a file
 // format: files are HDF5 (result_store.h).
 #include <string>

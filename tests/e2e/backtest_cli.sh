@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # riskstep backtest and aggregate from the command line: the table, the HDF5 layout (read with
 # h5py), the thesis numbers when ../shared/data is there, and exit status 2 for bad input.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
 riskstep=$1 shared=$3
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

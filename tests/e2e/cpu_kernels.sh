@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The same network task gives bit-identical numbers whatever kernels the caller's environment
-# asks OpenBLAS, ATen and oneDNN for: riskstep's baseline pin wins (jobs/cli/cpu_kernels.h). With
+# asks OpenBLAS, ATen and oneDNN for: riskstep's baseline pin wins (app/cpu_kernels.h). With
 # --cpu-kernels native the environment's choice is taken, and other kernels give other numbers
 # (which is why the pin exists). Skipped on a CPU without AVX2/FMA or without OpenBLAS.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
 riskstep=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

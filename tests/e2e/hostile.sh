@@ -2,9 +2,9 @@
 # A hostile user (issue 11): for each numbered failure found by hand, a sample of the inputs that
 # once aborted, overwrote, hung or lied. Nothing may abort (exit 134/139), overwrite what riskstep
 # did not write, or lose finished work; every refusal is one line.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA TEST_KINDS_BINARY
 set -u
-riskstep=$1 source=$2
+riskstep=$1 source=$2 test_kinds=$4  # test_kinds: riskstep with the echo kind
 work=$(mktemp -d /tmp/riskstep-hostile.XXXXXX)
 tiny=""
 cleanup() { [ -n "$tiny" ] && umount "$tiny" 2>/dev/null; rm -rf "$work"; }
@@ -55,7 +55,7 @@ seed = "0-99999"
 period = ["a", "b"]
 model = ["a", "b"]
 TOML
-run 2 huge "$riskstep" sweep huge.toml --out huge --dry-run
+run 2 huge "$test_kinds" sweep huge.toml --out huge --dry-run
 says huge "combinations (the limit, --max-tasks)"
 run 2 seeds "$riskstep" backtest --synthetic --models mdn2 --seeds 0-100000000
 says seeds "more than 100000 seeds"
@@ -79,7 +79,7 @@ run 2 binary "$riskstep" backtest --synthetic --models hs --index $'a\rb\x01c'
 grep -q $'\r' binary.err && fail "a CR byte was echoed raw"
 says binary '\\r'
 printf 'kind = "echo"\n[grid]\nseed = "0-99999999999999999999"\n' > range.toml
-run 2 range "$riskstep" sweep range.toml --out r --dry-run
+run 2 range "$test_kinds" sweep range.toml --out r --dry-run
 says range "is too large"
 printf 'date,close\n2020-01-02,1\n2020-01-03,oops\n' > bad.csv
 run 2 bad_csv "$riskstep" backtest --data bad.csv --models hs --out bad.h5
@@ -100,15 +100,15 @@ one_line lr; says lr "setting 'lr'"
 
 echo "== 9. one run per output directory; temporaries of live writers are kept"
 spec="$source/tests/specs/resume.toml"
-RISKSTEP_ECHO_LOG=$work/locked.log "$riskstep" sweep "$spec" --out locked --no-progress \
+RISKSTEP_ECHO_LOG=$work/locked.log "$test_kinds" sweep "$spec" --out locked --no-progress \
   --set work_ms=400 > first.out 2>&1 &
 first=$!
 for _ in $(seq 1 100); do [ -e locked/sweep.json ] && break; sleep 0.05; done
 touch "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first"  # as if the first were writing
-run 2 second "$riskstep" sweep "$spec" --out locked --no-progress --set work_ms=400
+run 2 second "$test_kinds" sweep "$spec" --out locked --no-progress --set work_ms=400
 says second "is in use by riskstep (host $(hostname) pid $first"
 [ -e "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first" ] || fail "a live writer's temporary was deleted"
-run 0 waited "$riskstep" sweep "$spec" --out locked --no-progress --set work_ms=400 --wait
+run 0 waited "$test_kinds" sweep "$spec" --out locked --no-progress --set work_ms=400 --wait
 says waited "is in use by"
 grep -q "(0 run now, 40 already done)" waited.out || fail "--wait: $(cat waited.out)"
 wait "$first" || fail "the first sweep failed"
@@ -138,14 +138,14 @@ run 2 rot_aggregate "$riskstep" aggregate rotten.h5
 one_line rot_aggregate; says rot_aggregate "rotten.h5"
 
 echo "== 11. signals and a dead launcher"
-"$riskstep" sweep "$spec" --out term --no-progress --set work_ms=300 > term.out 2> term.err &
+"$test_kinds" sweep "$spec" --out term --no-progress --set work_ms=300 > term.out 2> term.err &
 pid=$!
 sleep 2
 kill -TERM "$pid"
 wait "$pid"
 [ $? -eq 143 ] || fail "SIGTERM: exit status is not 128+15"
 cat > parent.sh <<EOF
-SLURM_STEP_ID=0 "$riskstep" sweep "$spec" --out orphan --no-progress --set work_ms=30000 > orphan.out 2>&1
+SLURM_STEP_ID=0 "$test_kinds" sweep "$spec" --out orphan --no-progress --set work_ms=30000 > orphan.out 2>&1
 EOF
 setsid bash parent.sh &
 parent=$!
@@ -165,7 +165,7 @@ grep -q "launcher (pid $parent) is gone" orphan.out || fail "no message from the
 
 echo "== 12. Slurm submission refuses what would fail on the cluster"
 printf 'kind = "echo"\n[grid]\nmodel = ["a" "b"]\n' > broken.toml
-run 2 slurm_broken "$riskstep" slurm submit broken.toml --out s --dry-run
+run 2 slurm_broken "$test_kinds" slurm submit broken.toml --out s --dry-run
 says slurm_broken "broken.toml:3:"
 run 2 slurm_array "$riskstep" slurm submit "$source/jobs/specs/smoke.toml" --out s --array 0 --dry-run
 says slurm_array "--array"

@@ -7,7 +7,7 @@
 #  - a network setting changes no classical task, writing a default out changes nothing;
 #  - `train` with and without --attention none is one task, and a sweep's task equals it;
 #  - simulated p-values do not depend on the index name or the file's path.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
 riskstep=$1 source_dir=$2 shared=$3
 [ -d "$shared/herrig2023/prices" ] || { echo "SKIP: no ../shared/data"; exit 77; }

@@ -2,16 +2,16 @@
 # `cmake --install BUILD --prefix P` gives a riskstep that works from P alone: a sweep on two
 # ranks, `slurm submit --dry-run`, `aggregate --format json` and `report`, with the source and build
 # trees hidden (a mount namespace of this test's own, as root) so nothing can be found there.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
 riskstep=$1 source_dir=$(cd "$2" && pwd)
-build_dir=$(cd "$(dirname "$riskstep")/.." && pwd)  # BUILD/jobs/riskstep
+build_dir=$(cd "$(dirname "$riskstep")" && pwd)  # BUILD/riskstep
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 prefix=$work/prefix
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log" || fail "cmake --install"
-for file in bin/riskstep share/riskstep/slurm/sweep.sbatch.in share/riskstep/results/report.py \
+for file in bin/riskstep share/riskstep/slurm/sweep.sbatch.in share/riskstep/report/report.py \
             share/riskstep/specs/smoke.toml; do
   [ -e "$prefix/$file" ] || fail "not installed: $file"
 done

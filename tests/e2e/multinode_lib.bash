@@ -1,4 +1,4 @@
-# Shared by tests/e2e/multinode_*.sh: a multi-host local Slurm (slurm/local-cluster start --nodes N),
+# Shared by tests/e2e/multinode_*.sh: a multi-host local Slurm (tools/local-cluster/local-cluster start --nodes N),
 # each host a network namespace rs-nodeI on bridge rs-br0 (10.77.0.0/24). Each test starts its own
 # cluster in its own state directory and on its own ports (so a one-node cluster of the slurm_*
 # tests is never touched), holds the lock the slurm_* tests hold, and removes everything on exit:
@@ -51,15 +51,15 @@ mn_setup() {
   exec 9>/var/tmp/riskstep-slurm-e2e.lock
   flock 9
   export RISKSTEP_SLURM_DIR=/var/tmp/riskstep-slurm-multinode RISKSTEP_SLURM_PORT=16827
-  cluster="$source_dir/slurm/local-cluster"
-  agent="$source_dir/slurm/netns-agent"
+  cluster="$source_dir/tools/local-cluster/local-cluster"
+  agent="$source_dir/tools/local-cluster/netns-agent"
   trap mn_teardown EXIT
   # Leftovers of an earlier run of these tests that was killed: ours (this state dir), so remove.
   "$cluster" stop >/dev/null 2>&1 || true
   local started=$SECONDS
   "$cluster" start --nodes "$hosts" >"$work/cluster-start.log" 2>&1 || {
     cat "$work/cluster-start.log"
-    mn_fail "slurm/local-cluster start --nodes $hosts failed"
+    mn_fail "tools/local-cluster/local-cluster start --nodes $hosts failed"
   }
   echo "cluster of $hosts hosts up in $((SECONDS - started)) s"
   export SLURM_CONF=$RISKSTEP_SLURM_DIR/slurm.conf
@@ -86,7 +86,7 @@ mn_teardown() {
     kill -KILL "$pid" 2>/dev/null
   done
   if [[ -n ${cluster:-} ]]; then
-    "$cluster" stop >/dev/null 2>&1 || echo "FAIL: slurm/local-cluster stop failed" >&2
+    "$cluster" stop >/dev/null 2>&1 || echo "FAIL: tools/local-cluster/local-cluster stop failed" >&2
     # Nothing of the cluster may outlive the test: the CI machine runs other tests after this one.
     if ip netns list 2>/dev/null | grep -q '^rs-node' || ip link show rs-br0 >/dev/null 2>&1 ||
       [[ -e $RISKSTEP_SLURM_DIR ]]; then
@@ -110,7 +110,7 @@ mn_submit() {
 }
 
 # mn_mpirun HOST ARGS...: plain mpirun started on HOST over the host file (one rank a host, or
-# $mn_ppr), the other hosts reached through slurm/netns-agent as Open MPI would reach them via ssh.
+# $mn_ppr), the other hosts reached through tools/local-cluster/netns-agent as Open MPI would reach them via ssh.
 mn_mpirun() {
   local host=$1
   shift

@@ -2,7 +2,7 @@
 # Many hosts for real (issue 12), 3: a host lost in the middle of a 2-host sweep.
 #
 #  1. Slurm: a 2-host job (riskstep slurm submit --nodes 2); rs-node2, the host without the batch
-#     script, is lost as in a power failure (slurm/local-cluster host-down: link down first, so no
+#     script, is lost as in a power failure (tools/local-cluster/local-cluster host-down: link down first, so no
 #     FIN or RST reaches rs-node1, then every process of rs-node2 killed). slurmctld notices within
 #     SlurmdTimeout (10 s on the local cluster), ends the job on rs-node1 (TERM, KILL after KillWait)
 #     and requeues it (or, had mpirun failed first, the test resubmits). The time until the job and
@@ -18,7 +18,7 @@
 # usage: multinode_lost_host.sh RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR (exit 77 = skipped)
 set -uo pipefail
 source "$(dirname "$0")/multinode_lib.bash"
-mn_setup "$1" "$2" 2
+mn_setup "$4" "$2" 2  # the test binary: resume.toml is an echo spec
 
 spec="$source_dir/tests/specs/resume.toml"
 total=40

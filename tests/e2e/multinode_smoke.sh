@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Many hosts for real (issue 12), 1: the smoke sweep on 2 hosts x 1 rank equals the one-host run.
-# Two hosts are network namespaces of this machine (slurm/local-cluster start --nodes 2), their
+# Two hosts are network namespaces of this machine (tools/local-cluster/local-cluster start --nodes 2), their
 # ranks talk TCP over the bridge. Launched (a) by Slurm (riskstep slurm submit --nodes 2: mpirun in
 # the batch step starts its orted on the second host with srun), (a') by Slurm with --launcher srun
 # (srun --mpi=pmix starts the ranks) and (b) by plain mpirun with a host file, the second host
-# reached through slurm/netns-agent. Each time the task datasets equal a
+# reached through tools/local-cluster/netns-agent. Each time the task datasets equal a
 # direct mpirun -np 2 run on one host, and every task records the host that ran it: both appear.
 # usage: multinode_smoke.sh RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR (exit 77 = skipped)
 set -uo pipefail
@@ -50,7 +50,7 @@ echo "job $job2 took $((SECONDS - started)) s"
 same_results "$work/direct/results.h5" "$work/srun/results.h5" "$job2"
 both_hosts "$work/srun/results.h5"
 
-echo "== (b) plain mpirun from rs-node1 with a host file and slurm/netns-agent"
+echo "== (b) plain mpirun from rs-node1 with a host file and tools/local-cluster/netns-agent"
 started=$SECONDS
 mn_mpirun rs-node1 -np 2 "$riskstep" sweep "$spec" --out "$work/hostfile" --no-progress >"$work/hostfile.log" 2>&1 ||
   {

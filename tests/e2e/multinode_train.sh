@@ -3,7 +3,7 @@
 # a host, gradients reduced with MPI_Allreduce over TCP between two hosts) equals the same training
 # with 2 ranks on one host: the same task, bit-identical final parameters (final_parameters_sha256)
 # and the same history (epoch, losses, accuracy, lr; timings excepted). Launched by plain mpirun
-# over a host file (slurm/netns-agent) and by mpirun inside a 2-host Slurm allocation.
+# over a host file (tools/local-cluster/netns-agent) and by mpirun inside a 2-host Slurm allocation.
 #
 # Bit-exact, not just close: riskstep reduces each gradient bucket with MPI_Allreduce(MPI_SUM) in
 # the same bucket order on every rank, and with 2 ranks each element is one addition a + b, which

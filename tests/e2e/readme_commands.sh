@@ -3,7 +3,7 @@
 # README itself (so the README cannot drift from the binary) and run line by line, in a scratch
 # directory that sees the checkout's jobs/ and results/, with `B` pointing at the binary under test.
 # Any command that fails fails the test, naming the command.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA TEST_KINDS_BINARY
 set -u
 riskstep=$1
 source=$2
@@ -23,7 +23,7 @@ for block in re.findall(r"```sh\n(.*?)```", section, re.S):
         if command.strip() and not command.lstrip().startswith("#"):
             print(command)
 PY
-grep -q '^B=build/jobs/riskstep$' "$work/commands.txt" || fail "the block no longer sets B=build/jobs/riskstep"
+grep -q '^B=build/riskstep$' "$work/commands.txt" || fail "the block no longer sets B=build/riskstep"
 [ "$(wc -l < "$work/commands.txt")" -ge 10 ] || fail "only $(wc -l < "$work/commands.txt") commands found"
 
 ln -s "$source/jobs" "$work/jobs"
@@ -33,7 +33,7 @@ cd "$work" || fail "cd $work"
 B=$riskstep
 n=0
 while IFS= read -r command; do
-  [[ $command == B=build/jobs/riskstep ]] && continue  # B is the binary under test
+  [[ $command == B=build/riskstep ]] && continue  # B is the binary under test
   n=$((n + 1))
   echo "== $command"
   bash -c "B='$B'; $command" > "$work/out.$n" 2>&1 < /dev/null ||

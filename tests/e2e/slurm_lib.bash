@@ -1,4 +1,4 @@
-# Shared by tests/e2e/slurm_*.sh: a real local Slurm (slurm/local-cluster), started when not
+# Shared by tests/e2e/slurm_*.sh: a real local Slurm (tools/local-cluster/local-cluster), started when not
 # running and stopped afterwards when this test started it. Slurm tests hold a lock, so ctest -j
 # never runs two of them against one cluster (or stops it under another).
 # Usage: source slurm_lib.bash; slurm_setup RISKSTEP_BINARY SOURCE_DIR
@@ -24,10 +24,10 @@ slurm_setup() {
   work=$(mktemp -d /tmp/riskstep-slurm-e2e.XXXXXX)
   exec 9>/var/tmp/riskstep-slurm-e2e.lock
   flock 9
-  cluster="$source_dir/slurm/local-cluster"
+  cluster="$source_dir/tools/local-cluster/local-cluster"
   started_cluster=0
   if ! "$cluster" status >/dev/null 2>&1; then
-    "$cluster" start || slurm_fail "slurm/local-cluster start failed"
+    "$cluster" start || slurm_fail "tools/local-cluster/local-cluster start failed"
     started_cluster=1
   fi
   eval "$("$cluster" env)"

@@ -3,9 +3,9 @@
 # --out, --dry-run, --set, --retry-failed, --shard with --merge-only, --device, --wait,
 # --max-tasks, --force, --no-progress. The script fails when --help lists an option it does not
 # use, so a new option cannot go untested.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
-riskstep=$1
+riskstep=$4  # the test binary: riskstep with the echo kind (tests/kinds)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 mpirun=(mpirun -np 2 --oversubscribe); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Kill a whole 2-rank sweep half-way (SIGKILL to its process group), run the same command again,
 # and check: it finishes, no task file that existed after the kill was rewritten or recomputed,
-# and results.h5 matches an uninterrupted run. Uses the "echo" job kind (jobs/echo), whose
+# and results.h5 matches an uninterrupted run. Uses the "echo" job kind (tests/kinds/echo), whose
 # RISKSTEP_ECHO_LOG lists every task run.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped) TEST_KINDS_BINARY
 set -u
-BINARY=$1
+BINARY=$4  # the test binary: riskstep with the echo kind (tests/kinds)
 SOURCE=$2
 MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
 SPEC="$SOURCE/tests/specs/resume.toml"

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SIGTERM to a running 2-rank sweep (what Ctrl-C, kill or scancel deliver): it stops within a few
 # seconds with a message, leaves no half-written file, and the same command then finishes the
-# remaining tasks only. Uses the "echo" job kind (jobs/echo).
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
+# remaining tasks only. Uses the "echo" job kind (tests/kinds/echo).
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped) TEST_KINDS_BINARY
 set -u
-BINARY=$1
+BINARY=$4  # the test binary: riskstep with the echo kind (tests/kinds)
 SOURCE=$2
 MPIRUN="mpirun --allow-run-as-root --oversubscribe -np 2"
 SPEC="$SOURCE/tests/specs/resume.toml"

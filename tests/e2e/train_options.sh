@@ -4,7 +4,7 @@
 # parameters, run settings in its run_settings), or be refused with one line where the CPU
 # cannot do it (--device cuda, --backend nccl). The script fails when --help lists an option
 # it does not use, so a new option cannot go untested.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
 riskstep=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

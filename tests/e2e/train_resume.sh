@@ -3,7 +3,7 @@
 # uninterrupted one (final parameters, every computed history row), through `riskstep train` and
 # through `riskstep sweep` on 2 ranks; run settings (threads, bucket_mb, device) never change a
 # task id or seed; a checkpoint of another task is refused with one line.
-# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped)
+# Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA (exit 77 = skipped) TEST_KINDS_BINARY
 set -u
 riskstep=$1 source=$2
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] ||

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

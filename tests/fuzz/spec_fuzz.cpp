@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/engine/sweep_spec.h"
+#include "pipeline/spec/sweep_spec.h"
 
 namespace {
 

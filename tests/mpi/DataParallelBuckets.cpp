@@ -5,12 +5,12 @@
 
 #include <filesystem>
 
-#include "jobs/train_stepnet/data_parallel.h"
+#include "data/vision/idx_reader.h"
 #include "jobs/train_stepnet/trainer.h"
-#include "models/vision/idx_reader.h"
 #include "models/vision/resnet.h"
 #include "pipeline/comm/mpi_communicator.h"
 #include "train_fixtures.h"
+#include "training/data_parallel.h"
 
 namespace riskstep {
 namespace {

@@ -9,9 +9,9 @@
 #include <cmath>
 #include <memory>
 
-#include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "jobs/train_stepnet/training_step.h"
 #include "train_fixtures.h"
+#include "training/multi_tensor_sgd.h"
 #ifdef RISKSTEP_TORCH_CUDA
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAStream.h>

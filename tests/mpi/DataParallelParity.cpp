@@ -6,8 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "data/vision/idx_reader.h"
 #include "jobs/train_stepnet/trainer.h"
-#include "models/vision/idx_reader.h"
 #include "pipeline/comm/mpi_communicator.h"
 #include "train_fixtures.h"
 

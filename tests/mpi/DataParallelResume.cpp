@@ -6,9 +6,9 @@
 
 #include <filesystem>
 
+#include "data/vision/idx_reader.h"
 #include "jobs/train_stepnet/trainer.h"
 #include "jobs/train_stepnet/training_checkpoint.h"
-#include "models/vision/idx_reader.h"
 #include "mpi_scratch.h"
 #include "pipeline/comm/mpi_communicator.h"
 #include "train_fixtures.h"

@@ -1,15 +1,16 @@
 // Binding each rank to the GPU of its node-local rank, before any task runs, tested without a GPU
-// through fake CUDA device counts (pipeline/comm/device_binding.h, engine/device_plan.h). 2 ranks.
+// through fake CUDA device counts (pipeline/comm/device_binding.h, pipeline/run/device_plan.h). 2
+// ranks.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "jobs/registry.h"
+#include "kinds/echo/echo_job.h"
 #include "mpi_scratch.h"
 #include "pipeline/comm/device_binding.h"
-#include "pipeline/engine/sweep.h"
+#include "pipeline/run/sweep.h"
 #include "pipeline/store/result_store.h"
 #include "world_rank.h"
 
@@ -98,7 +99,7 @@ Swept sweep_echo(const std::string& dir, const std::string& device,
   options.progress = "never";
   std::ostringstream out, err;
   Swept swept;
-  swept.status = run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err);
+  swept.status = run_sweep(MPI_COMM_WORLD, options, echo_registry(), out, err);
   swept.out = out.str();
   swept.err = err.str();
   if (swept.status == 0 && world_rank() == 0) {

@@ -1,6 +1,6 @@
 // scan_task_files_together (every rank reads a share, rank 0 gets all) against rank 0 reading
 // every file itself: the same records in the same places, the same problems.
-#include "pipeline/engine/task_file_scan.h"
+#include "pipeline/layout/task_file_scan.h"
 #include "pipeline/store/out_layout.h"
 
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <fstream>
 
 #include "mpi/mpi_scratch.h"
-#include "pipeline/engine/out_dir.h"
-#include "pipeline/engine/sweep.h"
+#include "pipeline/layout/out_dir.h"
+#include "pipeline/run/sweep.h"
 #include "pipeline/store/record_digest.h"
 #include "pipeline/store/result_store.h"
 #include "test_data.h"

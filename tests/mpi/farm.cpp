@@ -1,5 +1,5 @@
 // The farm on its own: every task exactly once, both ranks busy, groups of ranks.
-#include "pipeline/engine/farm.h"
+#include "pipeline/run/farm.h"
 
 #include <gtest/gtest.h>
 

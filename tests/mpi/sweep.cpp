@@ -1,6 +1,6 @@
-// Whole sweeps with the "echo" job (jobs/echo): rank-count independence, failures and
+// Whole sweeps with the "echo" job (tests/kinds/echo): rank-count independence, failures and
 // --retry-failed, resume, refusing a different sweep, groups of ranks, bad input, run settings.
-#include "pipeline/engine/sweep.h"
+#include "pipeline/run/sweep.h"
 #include "pipeline/store/out_layout.h"
 
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@
 #include <map>
 #include <sstream>
 
-#include "jobs/registry.h"
+#include "kinds/echo/echo_job.h"
 #include "mpi_scratch.h"
-#include "pipeline/engine/stop_signal.h"
+#include "pipeline/process/stop_signal.h"
 #include "pipeline/store/result_store.h"
 #include "world_rank.h"
 
@@ -42,7 +42,7 @@ Outcome sweep(MPI_Comm comm, const std::string& spec, const std::string& dir,
   options.progress = "never";
   std::ostringstream out, err;
   Outcome outcome;
-  outcome.status = run_sweep(comm, options, make_job_registry(), out, err);
+  outcome.status = run_sweep(comm, options, echo_registry(), out, err);
   outcome.out = out.str();
   outcome.err = err.str();
   return outcome;
@@ -249,9 +249,7 @@ TEST(sweep, GroupTasksRunOnTwoRanks) {
 TEST(sweep, BadInputExitsWithTwoAndOneLine) {
   const std::string dir = testing::shared_scratch_dir(MPI_COMM_WORLD);
   const std::map<std::string, std::string> cases = {
-      {"kind = \"nope\"\n",
-       "bad.toml:1: key 'kind': unknown job kind 'nope' (known: backtest_var, echo, "
-       "train_stepnet)"},
+      {"kind = \"nope\"\n", "bad.toml:1: key 'kind': unknown job kind 'nope' (known: echo)"},
       {"kind = \"echo\"\n[grid]\nmodel = [\"hs\", \"invalid\"]\n",
        "setting 'model': 'invalid' is not a model"},
       {"kind = \"echo\"\n[grid]\nmodel = [\"hs\"]\nmdoel = 3\n", "bad.toml:4: key 'grid.mdoel'"},
@@ -267,7 +265,7 @@ TEST(sweep, BadInputExitsWithTwoAndOneLine) {
     const auto cwd = fs::current_path();
     fs::current_path(dir);
     options.spec_path = "bad.toml";
-    const int status = run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err);
+    const int status = run_sweep(MPI_COMM_WORLD, options, echo_registry(), out, err);
     fs::current_path(cwd);
     EXPECT_EQ(status, 2) << err.str();
     if (world_rank() == 0 && status == 2) {
@@ -377,7 +375,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
     options.shard = std::to_string(shard) + "/3";
     options.progress = "never";
     std::ostringstream out, err;
-    EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, make_job_registry(), out, err), 0) << err.str();
+    EXPECT_EQ(run_sweep(MPI_COMM_WORLD, options, echo_registry(), out, err), 0) << err.str();
     if (world_rank() == 0) {
       EXPECT_NE(out.str().find("sweep: shard " + options.shard + ": 4 tasks: 4 ok"),
                 std::string::npos)
@@ -393,7 +391,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
       merge.shard.clear();
       merge.merge_only = true;
       std::ostringstream merge_out, merge_err;
-      EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, make_job_registry(), merge_out, merge_err), 1);
+      EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, echo_registry(), merge_out, merge_err), 1);
       if (world_rank() == 0) {
         EXPECT_NE(merge_out.str().find("8 ok, 0 failed, 4 missing"), std::string::npos)
             << merge_out.str();
@@ -407,7 +405,7 @@ TEST(sweep, ShardsCoverTheGridOnceAndMergeLikeADirectRun) {
   merge.merge_only = true;
   merge.progress = "never";
   std::ostringstream out, err;
-  EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, make_job_registry(), out, err), 0) << out.str();
+  EXPECT_EQ(run_sweep(MPI_COMM_WORLD, merge, echo_registry(), out, err), 0) << out.str();
   if (world_rank() != 0) return;
   EXPECT_EQ(run, 12u);
   EXPECT_NE(out.str().find("12 ok, 0 failed (0 run now, 12 already done)"), std::string::npos)

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "jobs/train_stepnet/data_parallel.h"
+#include "training/data_parallel.h"
 
 namespace riskstep {
 namespace {

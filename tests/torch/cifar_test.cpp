@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "jobs/train_stepnet/gzip_file.h"
-#include "models/vision/cifar_reader.h"
+#include "data/gzip_file.h"
+#include "data/vision/cifar_reader.h"
 #include "test_data.h"
 
 namespace riskstep::vision {

@@ -1,6 +1,6 @@
 // Batches made on the device (one batched gather, crop and flip) equal make_batch's per-image
 // ones bit for bit, with and without augmentation, for any slice of an epoch.
-#include "models/vision/device_batches.h"
+#include "data/vision/device_batches.h"
 
 #include <gtest/gtest.h>
 

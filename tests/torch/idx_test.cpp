@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "jobs/train_stepnet/gzip_file.h"
-#include "models/vision/idx_reader.h"
+#include "data/gzip_file.h"
+#include "data/vision/idx_reader.h"
 #include "test_data.h"
 #include "train_fixtures.h"
 

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "models/vision/image_batches.h"
+#include "data/vision/image_batches.h"
 
 namespace riskstep::vision {
 namespace {

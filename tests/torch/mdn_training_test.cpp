@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "models/var/mdn/mdn_ensemble.h"
 #include "models/var/returns.h"
 #include "test_data.h"

@@ -1,7 +1,7 @@
 // MultiTensorSgd steps exactly as torch::optim::SGD: the same parameters and momentum buffers bit
 // for bit after several steps, for each combination of weight decay, momentum, dampening and
 // Nesterov, with a parameter that has no gradient in some steps, and across a checkpoint.
-#include "jobs/train_stepnet/multi_tensor_sgd.h"
+#include "training/multi_tensor_sgd.h"
 
 #include <gtest/gtest.h>
 

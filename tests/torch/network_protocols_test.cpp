@@ -1,16 +1,16 @@
 // Networks that see volatility (jobs/backtest_var/network_forecast.h): on a simulated GARCH(1,1)
 // path the thesis's protocol gives a VaR that barely moves with volatility, while a network on
 // EWMA-filtered or sd-scaled returns follows it. The measure is the slope of log VaR on log EWMA
-// sigma over the test days (models/backtest/volatility_response.h).
+// sigma over the test days (stats/volatility_response.h).
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
 #include "jobs/backtest_var/network_forecast.h"
-#include "models/backtest/volatility_response.h"
 #include "models/var/ewma.h"
 #include "models/var/garch.h"
 #include "models/var/mixture_quantile.h"
+#include "stats/volatility_response.h"
 
 namespace riskstep {
 namespace {

@@ -1,6 +1,6 @@
 // riskstep aggregate's tables per job kind: StepNet accuracy/NSI per attention, kinds kept apart.
-#include "jobs/cli/study_table.h"
-#include "jobs/registry.h"
+#include "app/study_table.h"
+#include "jobs/study_kinds.h"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,12 @@
 
 namespace riskstep {
 namespace {
+
+JobRegistry study_registry() {
+  JobRegistry registry;
+  add_study_kinds(registry);
+  return registry;
+}
 
 Table stepnet_summary() {
   Table summary;
@@ -68,14 +74,14 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
   Table other;
   other.add("task_id", std::vector<std::string>{"e", "f"})
       .add("kind", std::vector<std::string>{"toy", "toy"});
-  const Table toy = study_table(make_job_registry(), "toy", other, {});
+  const Table toy = study_table(study_registry(), "toy", other, {});
   EXPECT_EQ(std::get<std::vector<int64_t>>(toy.column("tasks")), (std::vector<int64_t>{2}));
 
   Table both = summary.rows_at({0, 1});
   EXPECT_EQ(std::get<std::vector<std::string>>(both.column("task_id")),
             (std::vector<std::string>{"a", "b"}));
   std::ostringstream markdown;
-  print_study_tables(markdown, make_job_registry(), summary, {});
+  print_study_tables(markdown, study_registry(), summary, {});
   EXPECT_EQ(markdown.str().find("## "), std::string::npos);  // one kind: no heading
   EXPECT_NE(markdown.str().find("| fashion-mnist | 20 | stepnet | 2 | 276590 |"), std::string::npos)
       << markdown.str();
@@ -92,13 +98,13 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
       .add("nsi_mean", std::vector<double>{1.5, NAN})
       .add("images_per_second", std::vector<double>{100, NAN});
   std::ostringstream two;
-  print_study_tables(two, make_job_registry(), mixed, {});
+  print_study_tables(two, study_registry(), mixed, {});
   EXPECT_NE(two.str().find("## train_stepnet\n"), std::string::npos) << two.str();
   EXPECT_NE(two.str().find("## toy\n"), std::string::npos) << two.str();
   std::ostringstream csv;
   EXPECT_THROW(
       try {
-        print_study_tables(csv, make_job_registry(), mixed, {TableFormat::csv, {}});
+        print_study_tables(csv, study_registry(), mixed, {TableFormat::csv, {}});
       } catch (const std::invalid_argument& e) {
         EXPECT_STREQ(e.what(),
                      "--csv prints one job kind at a time; these results hold train_stepnet, toy "
@@ -108,7 +114,7 @@ TEST(StudyTables, OneTablePerKindAndCsvTakesOneKind) {
       std::invalid_argument);
   // JSON holds every kind's table, named, with typed columns and NaN as null.
   std::ostringstream json;
-  print_study_tables(json, make_job_registry(), mixed, {TableFormat::json, {}});
+  print_study_tables(json, study_registry(), mixed, {TableFormat::json, {}});
   EXPECT_NE(json.str().find("\"name\": \"train_stepnet\""), std::string::npos) << json.str();
   EXPECT_NE(json.str().find("\"name\": \"toy\""), std::string::npos) << json.str();
   EXPECT_NE(json.str().find("\"type\": \"integer\""), std::string::npos) << json.str();

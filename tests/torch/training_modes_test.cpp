@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
+#include "data/vision/idx_reader.h"
 #include "jobs/train_stepnet/trainer.h"
-#include "models/vision/idx_reader.h"
 #include "train_fixtures.h"
 
 namespace riskstep {

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "jobs/train_stepnet/compute_mode.h"
-#include "jobs/train_stepnet/multi_tensor_sgd.h"
 #include "train_fixtures.h"
+#include "training/compute_mode.h"
+#include "training/multi_tensor_sgd.h"
 
 namespace riskstep {
 namespace {

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/backtest/backtest.h"
-#include "models/backtest/coverage.h"
-#include "models/backtest/dynamic_quantile.h"
-#include "models/backtest/traffic_light.h"
+#include "stats/backtest.h"
+#include "stats/coverage.h"
+#include "stats/dynamic_quantile.h"
+#include "stats/traffic_light.h"
 
 namespace riskstep {
 namespace {

@@ -1,6 +1,6 @@
 // A checkpoint directory belongs to one task: another task's is refused with the first
 // difference, a foreign directory is never taken over.
-#include "pipeline/engine/checkpoint_dir.h"
+#include "pipeline/layout/checkpoint_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,8 @@ namespace riskstep {
 namespace {
 
 Task task_with(const std::string& attention, uint64_t spec_seed = 1) {
-  return testing::task_of("train_stepnet", {{"attention", attention}, {"epochs", int64_t{2}}}, spec_seed);
+  return testing::task_of("train_stepnet", {{"attention", attention}, {"epochs", int64_t{2}}},
+                          spec_seed);
 }
 
 std::string refusal(const std::string& dir, const Task& task) {

@@ -9,17 +9,17 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/backtest/acerbi_szekely.h"
-#include "models/backtest/coverage.h"
-#include "models/backtest/duration_test.h"
-#include "models/backtest/expected_shortfall.h"
-#include "models/backtest/loss_sampler.h"
-#include "models/backtest/mcneil_frey.h"
-#include "models/backtest/monte_carlo.h"
-#include "models/backtest/monte_carlo_coverage.h"
 #include "models/var/historical_simulation.h"
 #include "models/var/innovations.h"
 #include "models/var/mixture_quantile.h"
+#include "stats/acerbi_szekely.h"
+#include "stats/coverage.h"
+#include "stats/duration_test.h"
+#include "stats/expected_shortfall.h"
+#include "stats/loss_sampler.h"
+#include "stats/mcneil_frey.h"
+#include "stats/monte_carlo.h"
+#include "stats/monte_carlo_coverage.h"
 
 namespace riskstep {
 namespace {

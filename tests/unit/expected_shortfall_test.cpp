@@ -9,10 +9,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/backtest/expected_shortfall.h"
 #include "models/var/historical_simulation.h"
 #include "models/var/innovations.h"
 #include "models/var/mixture_quantile.h"
+#include "stats/expected_shortfall.h"
 
 namespace riskstep {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "models/var/garch.h"
 #include "models/var/returns.h"
 #include "test_data.h"

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "models/backtest/backtest.h"
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "models/var/cmm.h"
 #include "models/var/garch.h"
 #include "models/var/historical_simulation.h"
 #include "models/var/mixture_quantile.h"
 #include "models/var/returns.h"
+#include "stats/backtest.h"
 #include "test_data.h"
 
 namespace riskstep {

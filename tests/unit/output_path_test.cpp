@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "pipeline/engine/out_dir_lock.h"
+#include "pipeline/layout/out_dir_lock.h"
 #include "pipeline/store/result_store.h"
 #include "test_data.h"
 

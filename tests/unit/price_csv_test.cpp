@@ -1,4 +1,4 @@
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/engine/progress.h"
+#include "pipeline/run/progress.h"
 
 #include <gtest/gtest.h>
 

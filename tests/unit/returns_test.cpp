@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "models/market/price_csv.h"
+#include "data/market/price_csv.h"
 #include "test_data.h"
 
 namespace riskstep {

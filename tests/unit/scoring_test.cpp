@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "models/backtest/diebold_mariano.h"
-#include "models/backtest/scoring.h"
+#include "stats/diebold_mariano.h"
+#include "stats/scoring.h"
 
 namespace riskstep {
 namespace {
@@ -37,11 +37,11 @@ TEST(Scores, TheTrueForecastHasTheLowestExpectedFz0) {
     return s / double(v.size());
   };
   const size_t n = losses.size();
-  const double truth = mean(fz0_losses(losses, std::vector<double>(n, 0.9),
-                                       std::vector<double>(n, 0.95), 0.1));
+  const double truth =
+      mean(fz0_losses(losses, std::vector<double>(n, 0.9), std::vector<double>(n, 0.95), 0.1));
   for (const auto& [v, e] : std::vector<std::pair<double, double>>{{0.8, 0.9}, {0.95, 0.97}})
-    EXPECT_LT(truth, mean(fz0_losses(losses, std::vector<double>(n, v), std::vector<double>(n, e),
-                                     0.1)));
+    EXPECT_LT(truth,
+              mean(fz0_losses(losses, std::vector<double>(n, v), std::vector<double>(n, e), 0.1)));
 }
 
 TEST(DieboldMariano, ByHand) {

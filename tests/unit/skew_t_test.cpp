@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "models/backtest/expected_shortfall.h"
 #include "models/var/innovations.h"
+#include "stats/expected_shortfall.h"
 
 namespace riskstep {
 namespace {

@@ -19,7 +19,7 @@ namespace riskstep {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kTemplates = std::string(RISKSTEP_SOURCE_DIR) + "/slurm";
+const std::string kTemplates = std::string(RISKSTEP_SOURCE_DIR) + "/slurm/templates";
 
 class SlurmScript : public ::testing::Test {
  protected:

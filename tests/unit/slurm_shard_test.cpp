@@ -6,8 +6,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "pipeline/engine/shard.h"
-#include "pipeline/engine/stop_signal.h"
+#include "pipeline/process/stop_signal.h"
+#include "pipeline/run/shard.h"
 #include "test_data.h"
 
 namespace riskstep {

@@ -1,4 +1,4 @@
-#include "pipeline/engine/sweep_spec.h"
+#include "pipeline/spec/sweep_spec.h"
 
 #include <gtest/gtest.h>
 
@@ -14,13 +14,13 @@ const SettingsSchema& schema() {
   static const SettingsSchema settings = [] {
     SettingsSchema s;
     for (const char* name : {"model", "period", "name", "levels", "data_dir", "extra_dir"})
-      s.add({name, std::string(), SettingRole::identity, "", {}, {}});
+      s.add({name, std::string(), SettingRole::identity, "", {}, {}, {}});
     for (const char* name : {"seed", "x", "m", "i"})
-      s.add({name, int64_t{0}, SettingRole::identity, "", {}, {}});
-    s.add({"level", 0.01, SettingRole::identity, "", {}, {}});
-    s.add({"window", int64_t{251}, SettingRole::identity, "", {}, {}});
-    s.add({"threads", int64_t{0}, SettingRole::run, "", {}, {}});
-    s.add({"work_ms", int64_t{0}, SettingRole::run, "", {}, {}});
+      s.add({name, int64_t{0}, SettingRole::identity, "", {}, {}, {}});
+    s.add({"level", 0.01, SettingRole::identity, "", {}, {}, {}});
+    s.add({"window", int64_t{251}, SettingRole::identity, "", {}, {}, {}});
+    s.add({"threads", int64_t{0}, SettingRole::run, "", {}, {}, {}});
+    s.add({"work_ms", int64_t{0}, SettingRole::run, "", {}, {}, {}});
     return s;
   }();
   return settings;

@@ -1,4 +1,4 @@
-#include "models/var/synthetic_market.h"
+#include "data/market/synthetic_market.h"
 
 #include <gtest/gtest.h>
 

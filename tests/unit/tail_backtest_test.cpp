@@ -1,13 +1,13 @@
-// The ES backtests together (models/backtest/tail_backtest.h): a right forecast passes, one that
+// The ES backtests together (stats/tail_backtest.h): a right forecast passes, one that
 // underestimates the tail fails, and the p-values are reproducible from the seed.
-#include "models/backtest/tail_backtest.h"
+#include "stats/tail_backtest.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "models/backtest/expected_shortfall.h"
 #include "models/var/innovations.h"
+#include "stats/expected_shortfall.h"
 
 namespace riskstep {
 namespace {

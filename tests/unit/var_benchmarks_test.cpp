@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "models/backtest/expected_shortfall.h"
-#include "models/backtest/volatility_response.h"
 #include "models/var/ewma.h"
 #include "models/var/filtered_hs.h"
 #include "models/var/garch_evt.h"
 #include "models/var/gpd.h"
 #include "models/var/unconditional.h"
 #include "models/var/volatility_filter.h"
+#include "stats/expected_shortfall.h"
+#include "stats/volatility_response.h"
 
 namespace riskstep {
 namespace {
