@@ -45,7 +45,7 @@ Table read_inputs(const std::vector<std::string>& inputs) {
   for (const auto& input : inputs) {
     const std::string path = out_layout::existing_results_file(input);
     if (!files.insert(std::filesystem::weakly_canonical(path).string()).second) continue;
-    read_results_file(path);  // verifies every task's checksum; throws naming the file
+    verify_results_file(path);  // every checksum the table relies on; throws naming the file
     const Table rows = read_summary_table(path);
     if (rows.rows() > 0) append_rows_union(summary, new_rows(rows, tasks, repeated));
   }

@@ -17,15 +17,22 @@
 #include "pipeline/run/sweep.h"
 #include "pipeline/store/atomic_file.h"
 #include "pipeline/store/output_path.h"
+#include "pipeline/store/task_group.h"
 
 namespace riskstep {
 
 namespace fs = std::filesystem;
 
-std::string sweep_fingerprint(const std::vector<Task>& tasks) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& task : tasks) list.push_back({task.id, task.seed, task.ranks});
-  return sha256_hex(list.dump());
+// sha256 of the JSON [[id, seed, ranks], ...], as format 3 wrote it, built as text (a JSON
+// document of a million tasks took 150 MB).
+std::string sweep_fingerprint(const TaskList& tasks) {
+  std::string text = "[";
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    text += i ? ",[\"" : "[\"";
+    text += tasks.id(i);
+    text += "\"," + std::to_string(tasks.seed(i)) + "," + std::to_string(tasks.ranks(i)) + "]";
+  }
+  return sha256_hex(text + "]");
 }
 
 namespace {
@@ -55,13 +62,10 @@ void remove_dead_temporaries(const fs::path& folder, bool alone) {
 
 }  // namespace
 
-void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
-                             const std::vector<Task>& tasks, bool force, bool alone) {
+void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec, const TaskList& tasks,
+                             bool force, bool alone) {
   const fs::path root(dir);
   std::error_code error;
-  fs::create_directories(out_layout::tasks_dir(dir), error);
-  if (error)
-    throw std::runtime_error(dir + ": cannot create the output directory: " + error.message());
   check_results_file_path(out_layout::results_file(dir), false);
 
   const std::string fingerprint = sweep_fingerprint(tasks);
@@ -80,17 +84,22 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
         throw std::runtime_error(manifest.string() +
                                  ": unreadable; use --force to overwrite it, or another --out");
     }
-    // Its task ids are of another kind (format 3: ids by content): nothing in it could resume.
+    // Formats 1-2 hold other task ids, format 3 one HDF5 file per task: nothing to resume.
     if (previous_format > 0 && previous_format < kFormatVersion)
       throw std::runtime_error(dir + " holds results of an older riskstep (results format " +
                                std::to_string(previous_format) +
-                               ", other task ids): it cannot be resumed; run into " +
-                               "another --out (riskstep aggregate and report still read this one)");
+                               (previous_format < 3 ? ", other task ids" : ", a file per task") +
+                               "): it cannot be resumed; run into another --out (riskstep " +
+                               "aggregate and report still read this one)");
     if (previous != fingerprint && !force)
       throw std::runtime_error(dir + " holds a different sweep (" + std::to_string(previous_tasks) +
                                " tasks, see " + out_layout::spec_file(dir) + "; this spec gives " +
                                std::to_string(tasks.size()) +
                                " tasks): use --force to run into it anyway, or another --out");
+  }
+  for (const std::string& sub : {out_layout::logs_dir(dir), out_layout::parts_dir(dir)}) {
+    fs::create_directories(sub, error);
+    if (error) throw std::runtime_error(sub + ": cannot create it: " + error.message());
   }
   write_file_atomically(out_layout::spec_file(dir), spec.text);
   nlohmann::json json = {{"format", kFormatVersion},
@@ -101,28 +110,8 @@ void prepare_sweep_directory(const std::string& dir, const SweepSpec& spec,
                          {"overrides", spec.overrides}};
   write_file_atomically(manifest.string(), json.dump(2) + "\n");
 
-  remove_dead_temporaries(out_layout::tasks_dir(dir), alone);
+  remove_dead_temporaries(out_layout::parts_dir(dir), alone);
   remove_dead_temporaries(root, alone);
-}
-
-std::vector<std::optional<TaskRecord>> scan_task_files(const std::string& dir,
-                                                       const std::vector<Task>& tasks,
-                                                       std::vector<std::string>* problems) {
-  std::vector<std::optional<TaskRecord>> records;
-  records.reserve(tasks.size());
-  for (const auto& task : tasks) {
-    TaskFileState state = read_task_file_state(out_layout::task_file(dir, task.id));
-    auto& record = state.record;
-    if (record && (record->task.id != task.id || record->task.seed != task.seed ||
-                   record->task.kind != task.kind)) {
-      state.problem = "holds task " + record->task.id + " with another seed or kind";
-      record.reset();
-    }
-    if (problems && !state.problem.empty())
-      problems->push_back("tasks/" + task.id + ".h5: " + state.problem);
-    records.push_back(std::move(record));
-  }
-  return records;
 }
 
 }  // namespace riskstep

@@ -23,5 +23,8 @@ struct DevicePlan {
 DevicePlan bind_devices(MPI_Comm comm, const std::string& run_device, const Job& job,
                         const std::vector<Task>& tasks,
                         const CudaDevices& cuda = cuda_runtime_devices());
+// The same, told whether a task's job asks for "cuda" (a sweep asks its compact task list).
+DevicePlan bind_devices(MPI_Comm comm, const std::string& run_device, bool a_task_needs_cuda,
+                        const CudaDevices& cuda = cuda_runtime_devices());
 
 }  // namespace riskstep

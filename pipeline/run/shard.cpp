@@ -18,12 +18,12 @@ Shard parse_shard(const std::string& text) {
                               "'");
 }
 
-std::vector<size_t> shard_task_indices(const std::vector<Task>& tasks, const Shard& shard) {
+std::vector<size_t> shard_task_indices(const TaskList& tasks, const Shard& shard) {
   std::vector<size_t> by_id(tasks.size());
   std::iota(by_id.begin(), by_id.end(), size_t{0});
   // Ties (equal ids) cannot occur in a sweep; the index breaks them anyway, for determinism.
   std::sort(by_id.begin(), by_id.end(), [&](size_t a, size_t b) {
-    return tasks[a].id != tasks[b].id ? tasks[a].id < tasks[b].id : a < b;
+    return tasks.id_key(a) != tasks.id_key(b) ? tasks.id_key(a) < tasks.id_key(b) : a < b;
   });
   std::vector<size_t> selected;
   for (size_t position = shard.index; position < by_id.size(); position += shard.count)

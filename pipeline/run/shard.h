@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/core/task.h"
+#include "pipeline/run/task_list.h"
 
 namespace riskstep {
 
@@ -20,6 +20,6 @@ struct Shard {
 Shard parse_shard(const std::string& text);
 
 // Indices into `tasks` of the tasks in `shard`, ascending.
-std::vector<size_t> shard_task_indices(const std::vector<Task>& tasks, const Shard& shard);
+std::vector<size_t> shard_task_indices(const TaskList& tasks, const Shard& shard);
 
 }  // namespace riskstep

@@ -1,13 +1,16 @@
 #include "pipeline/run/sweep.h"
 #include "pipeline/store/out_layout.h"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 
@@ -17,16 +20,17 @@
 #include "pipeline/core/printable.h"
 #include "pipeline/layout/out_dir.h"
 #include "pipeline/layout/out_dir_lock.h"
-#include "pipeline/layout/task_file_scan.h"
+#include "pipeline/layout/record_scan.h"
 #include "pipeline/process/interrupt.h"
 #include "pipeline/process/stop_signal.h"
 #include "pipeline/run/device_plan.h"
 #include "pipeline/run/farm.h"
+#include "pipeline/run/merge.h"
 #include "pipeline/run/progress.h"
 #include "pipeline/run/sweep_plan.h"
 #include "pipeline/run/work_unit.h"
 #include "pipeline/store/output_path.h"
-#include "pipeline/store/result_store.h"
+#include "pipeline/store/record_log.h"
 
 namespace riskstep {
 
@@ -59,21 +63,28 @@ bool on_rank0(MPI_Comm comm, std::ostream& err, const std::function<void()>& ste
   }
 }
 
-// What the output directory holds (rank 0 only) and what this run will compute.
-struct DiskState {
-  std::vector<std::optional<TaskRecord>> on_disk;  // per task: its complete task file
-  std::vector<size_t> pending;                     // tasks to run now
-};
+// Rank 0: what this run will compute, from what the logs hold.
+std::vector<size_t> pending_tasks(const SweepOptions& options, const SweepPlan& plan,
+                                  const ScannedLogs& scanned) {
+  std::vector<size_t> pending;
+  if (options.merge_only) return pending;
+  for (size_t i : plan.selected) {
+    const RecordLocation& at = scanned.of_task[i];
+    if (!at.found() || (options.retry_failed && !at.ok)) pending.push_back(i);
+  }
+  return pending;
+}
 
-void print_listing(std::ostream& out, const SweepPlan& plan, const DiskState& disk) {
+void print_listing(std::ostream& out, const SweepPlan& plan, const ScannedLogs& scanned) {
   size_t done = 0, failed = 0;
   for (size_t i : plan.selected) {
+    const RecordLocation* at = scanned.of_task.empty() ? nullptr : &scanned.of_task[i];
     const char* state = "pending";
-    if (disk.on_disk[i]) {
-      state = disk.on_disk[i]->status == "ok" ? "done" : "failed";
-      (disk.on_disk[i]->status == "ok" ? done : failed) += 1;
+    if (at && at->found()) {
+      state = at->ok ? "done" : "failed";
+      (at->ok ? done : failed) += 1;
     }
-    out << plan.tasks[i].id << "  " << state << "  seed=" << plan.tasks[i].seed << "  "
+    out << plan.tasks.id(i) << "  " << state << "  seed=" << plan.tasks.seed(i) << "  "
         << describe(plan.tasks[i], plan.settings) << "\n";
   }
   out << plan.selected.size() << " tasks (" << done << " done, " << failed << " failed, "
@@ -99,29 +110,6 @@ std::unique_ptr<OutDirLock> open_out_dir(const SweepOptions& options, const Swee
   return lock;
 }
 
-// Rank 0: what the task files hold (read by every rank) and so which tasks run now.
-DiskState settle_disk_state(const SweepOptions& options, const SweepPlan& plan,
-                            ScannedTaskFiles scanned, std::ostream& out, std::ostream& err) {
-  DiskState disk;
-  disk.on_disk = std::move(scanned.records);
-  if (options.dry_run) {
-    print_listing(out, plan, disk);
-    return disk;
-  }
-  for (const auto& problem : scanned.problems)
-    err << "riskstep sweep: " << printable(problem) << (options.merge_only ? "" : ": runs again")
-        << "\n";
-  for (size_t i : plan.selected) {
-    const bool redo =
-        !options.merge_only &&
-        (!disk.on_disk[i] || (options.retry_failed && disk.on_disk[i]->status != "ok"));
-    if (!redo) continue;
-    disk.pending.push_back(i);
-    disk.on_disk[i].reset();
-  }
-  return disk;
-}
-
 // Rank 0's list of task indices on every rank.
 std::vector<size_t> share_indices(MPI_Comm comm, const std::vector<size_t>& indices) {
   uint64_t count = indices.size();
@@ -138,19 +126,39 @@ struct LeftOver {
   int64_t unstored = 0;  // finished but their file could not be written: the next run redoes them
 };
 
-// A record that cannot be written is not written as failed either: a storage problem (a full
-// disk) is the run's, not the task's, so the next plain run computes it again.
-bool store_record(const std::string& dir, const RunMetadata& metadata, const TaskRecord& record) {
-  CriticalWrite critical;
-  try {
-    write_task_file(out_layout::task_file(dir, record.task.id), metadata, record);
-    return true;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "riskstep sweep: task %s: not stored: %s\n", record.task.id.c_str(),
-                 printable(error.what()).c_str());
-    return false;
+// This rank's log. A record that cannot be written is not written as failed either: a storage
+// problem (a full disk) is the run's, not the task's, so the next plain run computes it again.
+class RecordStore {
+ public:
+  RecordStore(const std::string& path, const RunMetadata& metadata) : log_(path, metadata) {}
+
+  // How many of `records` (stopped ones aside) could not be stored.
+  int64_t store(const std::vector<TaskRecord>& records) {
+    std::lock_guard<std::mutex> lock(mutex_);  // rank 0's helper thread and main thread
+    CriticalWrite critical;
+    try {
+      log_.append(records);
+      return 0;
+    } catch (const std::exception& error) {
+      int64_t lost = 0;
+      for (const TaskRecord& record : records) {
+        if (record.status == "stopped") continue;
+        ++lost;
+        std::fprintf(stderr, "riskstep sweep: task %s: not stored: %s\n", record.task.id.c_str(),
+                     printable(error.what()).c_str());
+      }
+      return lost;
+    }
   }
-}
+  // The log's file name when it holds anything.
+  std::vector<std::string> written() const {
+    return log_.created() ? std::vector<std::string>{log_.path()} : std::vector<std::string>{};
+  }
+
+ private:
+  std::mutex mutex_;
+  RecordLogWriter log_;
+};
 
 TaskContext unit_context(const std::string& dir, const Task& first, const FarmSlot& slot,
                          const DevicePlan& devices, Communicator* group) {
@@ -171,7 +179,7 @@ TaskContext unit_context(const std::string& dir, const Task& first, const FarmSl
 struct FarmWork {
   const SweepPlan& plan;
   const SweepOptions& options;
-  const RunMetadata& metadata;
+  RecordStore& store;
   const DevicePlan& devices;
   Job& job;
   std::vector<std::vector<size_t>> units;
@@ -195,9 +203,9 @@ bool run_unit(FarmWork& work, size_t unit_index, const FarmSlot& slot) {
       std::fprintf(stderr, "task %s: %s\n", record.task.id.c_str(), record.error.c_str());
       continue;
     }
-    if (!store_record(work.plan.out_dir, work.metadata, record)) ++work.left.unstored;
     all_ok = all_ok && record.status == "ok";
   }
+  work.left.unstored += work.store.store(records);  // one fdatasync for the unit
   return all_ok;
 }
 
@@ -261,86 +269,119 @@ LeftOver sum_left_over(MPI_Comm comm, const LeftOver& mine) {
   return LeftOver{counts[0], counts[1]};
 }
 
-// Rank 0: every selected task's record from disk, the results file, the report; the status.
+// Rank 0: what the logs hold for the selected tasks at the end.
 struct Tally {
-  std::vector<TaskRecord> records;
-  std::vector<const TaskRecord*> failures;
+  size_t ok = 0;
+  std::vector<size_t> failures;
   std::vector<size_t> missing;
   size_t run_now = 0;
 };
 
-// Every rank: the task files rank 0 has not read (those run now, and any still missing) read
-// together; on rank 0 into disk.on_disk.
-void read_new_task_files(MPI_Comm comm, const SweepPlan& plan, DiskState& disk) {
-  std::vector<size_t> unread;
-  if (rank_of(comm) == 0)
-    for (size_t i : plan.selected)
-      if (!disk.on_disk[i]) unread.push_back(i);
-  unread = share_indices(comm, unread);
-  ScannedTaskFiles scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, unread);
-  if (rank_of(comm) != 0) return;
-  for (size_t k = 0; k < unread.size(); ++k)
-    disk.on_disk[unread[k]] = std::move(scanned.records[k]);
-}
-
-// Rank 0. The records are copied, not moved: results.h5 is written faster from fresh, compact
-// copies than from records allocated among HDF5's own while reading (100,000 tasks: 100 s
-// instead of 120 s, for 10% more memory).
-Tally tally(const SweepPlan& plan, DiskState& disk) {
+Tally tally(const SweepPlan& plan, const std::vector<size_t>& pending, const ScannedLogs& scanned) {
   Tally tally;
-  for (size_t i : disk.pending)
-    if (disk.on_disk[i]) ++tally.run_now;
+  for (size_t i : pending)
+    if (scanned.of_task[i].found()) ++tally.run_now;
   for (size_t i : plan.selected) {
-    if (disk.on_disk[i])
-      tally.records.push_back(*disk.on_disk[i]);
-    else
+    const RecordLocation& at = scanned.of_task[i];
+    if (!at.found())
       tally.missing.push_back(i);
+    else if (at.ok)
+      ++tally.ok;
+    else
+      tally.failures.push_back(i);
   }
-  for (const auto& record : tally.records)
-    if (record.status != "ok") tally.failures.push_back(&record);
   return tally;
 }
 
-void report_failures(std::ostream& out, const SweepPlan& plan, const Tally& tally,
-                     bool merge_only) {
-  for (size_t f = 0; f < tally.failures.size() && f < kFailuresListed; ++f)
-    out << "  failed " << tally.failures[f]->task.id << " ("
-        << describe(tally.failures[f]->task, plan.settings) << "): " << tally.failures[f]->error
-        << "\n";
+// A failed task's message, read from its log by rank 0.
+std::string failure_of(const SweepPlan& plan, const ScannedLogs& scanned, size_t task) {
+  const RecordLocation& at = scanned.of_task[task];
+  const std::string path =
+      (std::filesystem::path(out_layout::logs_dir(plan.out_dir)) / scanned.logs[at.log]).string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "(its record cannot be read now)";
+  LogEntry entry;
+  entry.offset = at.offset;
+  entry.size = at.size;
+  entry.id = plan.tasks.id(task);
+  std::string error;
+  try {
+    error = read_logged_record(fd, path, entry).error;
+  } catch (const std::exception& failure) {
+    error = "(its record cannot be read now: " + printable(failure.what()) + ")";
+  }
+  ::close(fd);
+  return error;
+}
+
+void report_failures(std::ostream& out, const SweepPlan& plan, const ScannedLogs& scanned,
+                     const Tally& tally, bool merge_only) {
+  for (size_t f = 0; f < tally.failures.size() && f < kFailuresListed; ++f) {
+    const size_t task = tally.failures[f];
+    out << "  failed " << plan.tasks.id(task) << " (" << describe(plan.tasks[task], plan.settings)
+        << "): " << failure_of(plan, scanned, task) << "\n";
+  }
   if (tally.failures.size() > kFailuresListed)
     out << "  ... and " << tally.failures.size() - kFailuresListed << " more\n";
   if (!tally.failures.empty()) out << "rerun with --retry-failed to run only the failed tasks\n";
   if (!merge_only) return;
   for (size_t m = 0; m < tally.missing.size() && m < kFailuresListed; ++m)
-    out << "  missing " << plan.tasks[tally.missing[m]].id << " ("
+    out << "  missing " << plan.tasks.id(tally.missing[m]) << " ("
         << describe(plan.tasks[tally.missing[m]], plan.settings) << ")\n";
 }
 
-int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& options,
-                    const RunMetadata& metadata, const FarmCounts& counts, const LeftOver& left,
-                    std::ostream& out, std::ostream& err) {
-  const Tally tally_now = tally(plan, disk);
-  int status = 0;
-  std::string written = out_layout::results_file(plan.out_dir);
-  if (!options.shard.empty()) {
-    written = out_layout::tasks_dir(plan.out_dir) + " (merge the shards with --merge-only)";
-  } else {
-    try {
-      CriticalWrite critical;
-      write_results_file(written, metadata, tally_now.records);
-    } catch (const std::exception& error) {
-      err << "riskstep sweep: " << printable(error.what()) << "\n";
-      written += " NOT written (see above; the task files are kept: run again to merge)";
-      status = 1;
-    }
+// Every rank: the part files of this run's logs (a shard) or of all logs, then (not a shard)
+// results.h5. Returns, on rank 0, where the results are (or why they are not).
+struct Merged {
+  std::string written;  // what the summary line names
+  bool failed = false;
+};
+
+Merged merge(MPI_Comm comm, const SweepPlan& plan, const SweepOptions& options,
+             const ScannedLogs& scanned, const std::vector<std::string>& written_here,
+             const RunMetadata& metadata, std::ostream& err) {
+  Merged merged;
+  const bool shard = !options.shard.empty();
+  std::vector<std::string> own_names;
+  for (const auto& path : written_here)
+    own_names.push_back(std::filesystem::path(path).filename().string());
+  const PartsMade parts =
+      shard && own_names.empty()
+          ? PartsMade{}
+          : make_parts(comm, plan.out_dir, scanned, shard ? own_names : std::vector<std::string>{});
+  std::vector<std::string> errors = parts.errors;
+  bool written = false;
+  if (!shard && parts.ok)
+    written = write_merged_results(comm, plan.out_dir, plan.tasks, plan.selected, scanned, parts,
+                                   metadata, errors);
+  if (rank_of(comm) != 0) return merged;
+  for (const auto& error : errors) err << "riskstep sweep: " << printable(error) << "\n";
+  if (shard) {
+    merged.written = out_layout::logs_dir(plan.out_dir) + " (merge the shards with --merge-only)";
+    merged.failed = !parts.ok;
+    return merged;
   }
+  merged.written = out_layout::results_file(plan.out_dir);
+  if (!written) {
+    merged.written += " NOT written (see above; the records are kept in " +
+                      out_layout::logs_dir(plan.out_dir) + ": run again to merge)";
+    merged.failed = true;
+  }
+  return merged;
+}
+
+int finish_on_rank0(const SweepPlan& plan, const std::vector<size_t>& pending,
+                    const ScannedLogs& scanned, const SweepOptions& options, const Merged& merged,
+                    const FarmCounts& counts, const LeftOver& left, std::ostream& out) {
+  const Tally tally_now = tally(plan, pending, scanned);
+  int status = merged.failed ? 1 : 0;
   out << "sweep: " << (options.shard.empty() ? std::string() : "shard " + options.shard + ": ")
-      << plan.selected.size() << " tasks: " << tally_now.records.size() - tally_now.failures.size()
-      << " ok, " << tally_now.failures.size() << " failed";
+      << plan.selected.size() << " tasks: " << tally_now.ok << " ok, " << tally_now.failures.size()
+      << " failed";
   if (!tally_now.missing.empty()) out << ", " << tally_now.missing.size() << " missing";
-  out << " (" << tally_now.run_now << " run now, " << plan.selected.size() - disk.pending.size()
-      << " already done) -> " << written << "\n";
-  report_failures(out, plan, tally_now, options.merge_only);
+  out << " (" << tally_now.run_now << " run now, " << plan.selected.size() - pending.size()
+      << " already done) -> " << merged.written << "\n";
+  report_failures(out, plan, scanned, tally_now, options.merge_only);
   const bool left_for_later = left.stopped > 0 || counts.stopped;
   if (!tally_now.failures.empty() || left.unstored > 0 ||
       (!tally_now.missing.empty() && (options.merge_only || !left_for_later)))
@@ -359,6 +400,18 @@ int finish_on_rank0(const SweepPlan& plan, DiskState& disk, const SweepOptions& 
   return status;
 }
 
+void print_problems(std::ostream& err, const ScannedLogs& scanned, bool merge_only) {
+  for (const auto& problem : scanned.problems)
+    err << "riskstep sweep: " << printable(problem)
+        << (merge_only ? "" : " (tasks not stored elsewhere run again)") << "\n";
+}
+
+bool any_task_needs_cuda(const Job& job, const TaskList& tasks) {
+  for (size_t i = 0; i < tasks.size(); ++i)
+    if (job.device(tasks[i]) == "cuda") return true;
+  return false;
+}
+
 }  // namespace
 
 int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& registry,
@@ -371,18 +424,23 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   share_sweep_plan(comm, options, registry, plan);
   std::unique_ptr<OutDirLock> lock;  // rank 0 holds DIR for the whole run
   if (!on_rank0(comm, err, [&] { lock = open_out_dir(options, plan); })) return 2;
-  std::vector<size_t> every_task(plan.tasks.size());
-  std::iota(every_task.begin(), every_task.end(), size_t{0});
-  ScannedTaskFiles scanned;
-  if (plan.out_dir.empty())  // a dry run without an output directory: nothing is done yet
-    scanned.records.resize(plan.tasks.size());
-  else
-    scanned = scan_task_files_together(comm, plan.out_dir, plan.tasks, every_task);
-  DiskState disk;
-  if (!on_rank0(comm, err,
-                [&] { disk = settle_disk_state(options, plan, std::move(scanned), out, err); }))
-    return 2;
+  if (plan.out_dir.empty()) {  // a dry run without an output directory: nothing is done yet
+    if (rank_of(comm) == 0) print_listing(out, plan, ScannedLogs{});
+    return 0;
+  }
+  std::vector<size_t> pending;
+  auto scanned = std::make_unique<ScannedLogs>(scan_logs_together(comm, plan.out_dir, plan.tasks));
+  if (rank_of(comm) == 0) {
+    if (options.dry_run) {
+      print_listing(out, plan, *scanned);
+    } else {
+      print_problems(err, *scanned, options.merge_only);
+      pending = pending_tasks(options, plan, *scanned);
+    }
+  }
   if (options.dry_run) return 0;
+  pending = share_indices(comm, pending);
+  if (!pending.empty()) scanned.reset();  // read again after the work, with what it added
 
   RunMetadata metadata = collect_run_metadata(plan.spec.text, size);
   for (const auto& line : options.overrides)
@@ -391,7 +449,9 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   DevicePlan devices;  // bound before any task runs: a job's first CUDA allocation lands there
   std::string device_error;
   try {
-    devices = bind_devices(comm, options.device, *job, plan.tasks, options.cuda);
+    devices = bind_devices(comm, options.device,
+                           options.merge_only ? false : any_task_needs_cuda(*job, plan.tasks),
+                           options.cuda);
   } catch (const std::exception& error) {
     device_error = error.what();
   }
@@ -402,18 +462,28 @@ int run_sweep(MPI_Comm comm, const SweepOptions& options, const JobRegistry& reg
   StopRequestGuard stop_guard;  // SIGUSR1 (time limit near) must not kill a rank
   InterruptGuard interrupt_guard(rank_of(comm) == 0
                                      ? "riskstep sweep: interrupted; finished tasks are kept in " +
-                                           out_layout::tasks_dir(plan.out_dir) +
+                                           out_layout::logs_dir(plan.out_dir) +
                                            ": run the same command to continue"
                                      : "");
 
-  FarmWork work{plan, options, metadata, devices, *job, {}, {}};
-  work.units = group_work_units(*job, plan.tasks, share_indices(comm, disk.pending));
+  std::string run_id = rank_of(comm) == 0 ? out_layout::new_run_id() : "";
+  broadcast_text_patiently(run_id, 0, comm);
+  RecordStore store(out_layout::log_file(plan.out_dir, run_id, rank_of(comm)), metadata);
+  FarmWork work{plan, options, store, devices, *job, {}, {}};
+  work.units = group_work_units(
+      *job, [&](size_t index) { return plan.tasks[index]; }, pending);
   const FarmCounts counts = run_units(comm, work);
   const LeftOver left = sum_left_over(comm, work.left);
-  read_new_task_files(comm, plan, disk);
+  work.units.clear();
+  work.units.shrink_to_fit();
+
+  if (!scanned)
+    scanned = std::make_unique<ScannedLogs>(
+        scan_logs_together(comm, plan.out_dir, plan.tasks, store.written()));
+  const Merged merged = merge(comm, plan, options, *scanned, store.written(), metadata, err);
   int status = 0;
   if (rank_of(comm) == 0)
-    status = finish_on_rank0(plan, disk, options, metadata, counts, left, out, err);
+    status = finish_on_rank0(plan, pending, *scanned, options, merged, counts, left, out);
   broadcast_patiently(&status, 1, MPI_INT, 0, comm);
   return status;
 }

@@ -17,16 +17,17 @@ const JobKind& kind_of(const SweepSpec& spec, const JobRegistry& registry) {
   }
 }
 
-void validate_tasks(const SweepPlan& plan, const JobKind& kind) {
-  const std::unique_ptr<Job> job = kind.make();
-  for (const auto& task : plan.tasks) {
+// Every task of the spec into plan.tasks, each checked by `job` when given (rank 0).
+void expand_into(SweepPlan& plan, const JobKind& kind, size_t max_tasks, const Job* job) {
+  for_each_task(plan.spec, kind.settings, max_tasks, kind.input_digest, [&](Task&& task) {
+    if (!plan.tasks.add(task) || !job) return;
     try {
       job->validate(task);
     } catch (const std::exception& error) {
       throw SpecError(plan.spec.source + ": task " + task.id + " (" +
                       describe(task, kind.settings) + "): " + error.what());
     }
-  }
+  });
 }
 
 void select_tasks(const SweepOptions& options, SweepPlan& plan) {
@@ -49,10 +50,9 @@ SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& regist
   plan.base_dir = std::filesystem::absolute(options.spec_path).parent_path().string();
   const JobKind& kind = kind_of(plan.spec, registry);
   plan.settings = kind.settings;
-  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
+  expand_into(plan, kind, options.max_tasks, kind.make().get());
   if (plan.tasks.empty())
     throw SpecError(plan.spec.source + ": the grid expands to no tasks (everything excluded?)");
-  validate_tasks(plan, kind);
   if (plan.spec.ranks_per_task > world_size && !options.dry_run)
     throw SpecError(plan.spec.source + ": ranks_per_task = " +
                     std::to_string(plan.spec.ranks_per_task) + " but the sweep runs on " +
@@ -78,7 +78,7 @@ void share_sweep_plan(MPI_Comm comm, const SweepOptions& options, const JobRegis
   plan.spec = parse_sweep_spec(text, source, plan.base_dir, options.overrides);
   const JobKind& kind = registry.kind(plan.spec.kind);
   plan.settings = kind.settings;
-  plan.tasks = expand_tasks(plan.spec, kind.settings, options.max_tasks, kind.input_digest);
+  expand_into(plan, kind, options.max_tasks, nullptr);
   select_tasks(options, plan);
 }
 

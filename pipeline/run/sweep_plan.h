@@ -9,6 +9,7 @@
 
 #include "pipeline/core/job.h"
 #include "pipeline/run/sweep.h"
+#include "pipeline/run/task_list.h"
 #include "pipeline/spec/sweep_spec.h"
 
 namespace riskstep {
@@ -17,13 +18,14 @@ struct SweepPlan {
   SweepSpec spec;
   SettingsSchema settings;  // the kind's
   std::string base_dir;     // relative paths in the spec resolve against it
-  std::vector<Task> tasks;
+  TaskList tasks;           // compact: a million tasks fit every rank
   std::string out_dir;
   std::vector<size_t> selected;  // the tasks this run is responsible for (a shard, or all)
 };
 
 // Rank 0: reads the spec and checks everything that can be checked without running a task
-// (settings, Job::validate on every task, ranks_per_task, --shard); throws SpecError (one line).
+// (settings, Job::validate on every task as it is expanded, ranks_per_task, --shard); throws
+// SpecError (one line).
 SweepPlan make_sweep_plan(const SweepOptions& options, const JobRegistry& registry, int world_size);
 
 // Collective: rank 0's plan on every rank.

@@ -49,16 +49,24 @@ std::string host_name() {
 
 std::vector<std::vector<size_t>> group_work_units(const Job& job, const std::vector<Task>& tasks,
                                                   const std::vector<size_t>& indices) {
+  return group_work_units(
+      job, [&](size_t index) { return tasks[index]; }, indices);
+}
+
+std::vector<std::vector<size_t>> group_work_units(const Job& job,
+                                                  const std::function<Task(size_t)>& task_at,
+                                                  const std::vector<size_t>& indices) {
   std::vector<std::vector<size_t>> units;
   std::map<std::string, size_t> unit_of_key;
   for (size_t index : indices) {
-    const std::string key = job.batch_key(tasks[index]);
+    const Task task = task_at(index);
+    const std::string key = job.batch_key(task);
     if (key.empty()) {
       units.push_back({index});
       continue;
     }
     const auto [it, inserted] =
-        unit_of_key.emplace(key + "\n" + std::to_string(tasks[index].ranks), units.size());
+        unit_of_key.emplace(key + "\n" + std::to_string(task.ranks), units.size());
     if (inserted) units.emplace_back();
     units[it->second].push_back(index);
   }

@@ -542,12 +542,10 @@ Task make_spec_task(const SweepSpec& spec, const SettingsSchema& settings, const
 }
 }  // namespace
 
-std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
-                               size_t max_tasks, const InputDigest& input_digest) {
+void for_each_task(const SweepSpec& spec, const SettingsSchema& settings, size_t max_tasks,
+                   const InputDigest& input_digest, const std::function<void(Task&&)>& take) {
   check_settings(spec, settings);
   check_grid_size(spec, max_tasks);
-  std::vector<Task> tasks;
-  std::set<std::string> seen;
   std::vector<size_t> index(spec.grid.size(), 0);
   while (true) {
     Params params = spec.fixed;
@@ -560,8 +558,7 @@ std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& sett
       for (const auto& rule : spec.drop_axes)
         if (matches(rule.when, params))
           for (const auto& axis : rule.axes) kept.erase(axis);
-      Task task = make_spec_task(spec, settings, kept, input_digest);
-      if (seen.insert(task.id).second) tasks.push_back(std::move(task));
+      take(make_spec_task(spec, settings, kept, input_digest));
     }
     // Odometer over the axes, last axis fastest.
     size_t a = spec.grid.size();
@@ -569,10 +566,20 @@ std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& sett
       --a;
       if (++index[a] < spec.grid[a].second.size()) break;
       index[a] = 0;
-      if (a == 0) return tasks;
+      if (a == 0) return;
     }
-    if (spec.grid.empty()) return tasks;
+    if (spec.grid.empty()) return;
   }
+}
+
+std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
+                               size_t max_tasks, const InputDigest& input_digest) {
+  std::vector<Task> tasks;
+  std::set<std::string> seen;
+  for_each_task(spec, settings, max_tasks, input_digest, [&](Task&& task) {
+    if (seen.insert(task.id).second) tasks.push_back(std::move(task));
+  });
+  return tasks;
 }
 
 }  // namespace riskstep

@@ -8,6 +8,7 @@
 //   [[drop_axes]]  when = { key = values }, axes = ["seed"]: matching tasks lose those axes
 //                  (duplicates then merge, so e.g. seed-free models run once)
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -77,5 +78,11 @@ constexpr size_t kDefaultMaxTasks = 1000000;
 std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& settings,
                                size_t max_tasks = kDefaultMaxTasks,
                                const InputDigest& input_digest = {});
+
+// The same combinations handed to `take` one at a time, in order, duplicates included (the
+// caller merges equal ids): what a sweep of a million tasks uses to keep them compactly
+// (pipeline/run/task_list.h) instead of as a vector of Tasks.
+void for_each_task(const SweepSpec& spec, const SettingsSchema& settings, size_t max_tasks,
+                   const InputDigest& input_digest, const std::function<void(Task&&)>& take);
 
 }  // namespace riskstep

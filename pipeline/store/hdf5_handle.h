@@ -42,7 +42,8 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-// Each checks the id and throws std::runtime_error("<what>: HDF5 call failed") when negative.
+// Each checks the id and throws std::runtime_error("<what>: <reason>") when negative, the reason
+// the system's when HDF5 recorded one ("No space left on device"), else "HDF5 call failed".
 Handle file(hid_t id, const std::string& what);
 Handle group(hid_t id, const std::string& what);
 Handle dataset(hid_t id, const std::string& what);

@@ -1,8 +1,9 @@
 #pragma once
-// Writing an HDF5 file whole or not at all. The file is built in memory (HDF5's core driver, no
-// backing store) and its bytes written with write_file_atomically (pipeline/store/atomic_file.h):
-// a full disk or a failed write is an ordinary error naming the file and the system's reason,
-// never an HDF5 file left half-closed (which crashed the HDF5 library at exit).
+// Writing an HDF5 file whole or not at all: built under a temporary name unique to this host and
+// process (pipeline/store/atomic_file.h), every HDF5 call checked, flushed and fsync'ed, then
+// renamed into place. A full disk or a failed write is an ordinary error naming the file and the
+// system's reason; the temporary is removed then. Files are written in the compact layout of
+// HDF5 1.8 and later (pipeline/store/hdf5_io.h), which h5py, h5dump and HDF5 1.8+ read.
 #include <hdf5.h>
 
 #include <functional>
@@ -10,7 +11,13 @@
 
 namespace riskstep::hdf5 {
 
-// `fill` writes into the in-memory file; throws std::runtime_error naming `path` on failure.
+// `fill` writes into the open file; throws std::runtime_error naming `path` on failure.
 void write_file_whole(const std::string& path, const std::function<void(hid_t file)>& fill);
+
+// The same, but the file's name is chosen when it is complete, from the sha256 (hex) of its bytes
+// (so the name itself verifies the file): `name_for(sha256)` gives the final path, returned.
+std::string write_file_named_by_digest(
+    const std::string& temporary_base, const std::function<void(hid_t file)>& fill,
+    const std::function<std::string(const std::string&)>& name_for);
 
 }  // namespace riskstep::hdf5

@@ -41,14 +41,26 @@ std::vector<std::string> take_strings(std::vector<char*>& raw, hid_t type, hid_t
   std::vector<std::string> strings;
   strings.reserve(raw.size());
   for (char* s : raw) strings.emplace_back(s ? s : "");
-  H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());
+  H5Dvlen_reclaim(type, space, transfer_plist(), raw.data());
   return strings;
 }
 
-Handle dataset_at(hid_t parent, const std::string& path, hid_t file_type, hid_t space) {
+// Data this small lives in the dataset's object header (HDF5's compact layout, limit 64 kB):
+// no separate block, no B-tree. Larger data is contiguous.
+constexpr size_t kCompactBytes = 16 << 10;
+
+Handle dataset_at(hid_t parent, const std::string& path, hid_t file_type, hid_t space,
+                  bool with_attributes = false) {
   Handle lcpl = link_plist();
+  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), "dataset creation property list");
+  check(H5Pset_obj_track_times(dcpl.get(), 0), "dataset times");
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points > 0 && size_t(points) * H5Tget_size(file_type) <= kCompactBytes)
+    check(H5Pset_layout(dcpl.get(), H5D_COMPACT), "compact layout");
+  // Headers sized for no attributes, unless some follow (a matrix's col_names).
+  if (!with_attributes) check(H5Pset_dset_no_attrs_hint(dcpl.get(), 1), "attribute hint");
   return dataset(
-      H5Dcreate2(parent, path.c_str(), file_type, space, lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dcreate2(parent, path.c_str(), file_type, space, lcpl.get(), dcpl.get(), H5P_DEFAULT),
       "create dataset '" + path + "'");
 }
 
@@ -70,6 +82,34 @@ std::string object_name(hid_t object) {
 }
 
 }  // namespace
+
+hid_t transfer_plist() {
+  static const hid_t transfer = [] {
+    const hid_t id = H5Pcreate(H5P_DATASET_XFER);
+    if (id < 0 || H5Pset_buffer(id, 64 << 10, nullptr, nullptr) < 0)
+      throw std::runtime_error("dataset transfer property list: HDF5 call failed");
+    return id;
+  }();
+  return transfer;
+}
+
+Handle create_group(hid_t parent, const std::string& path, size_t links, size_t header_bytes) {
+  Handle lcpl = link_plist();
+  Handle gcpl = plist(H5Pcreate(H5P_GROUP_CREATE), "group creation property list");
+  check(H5Pset_obj_track_times(gcpl.get(), 0), "group times");
+  // Links and attributes stay in the object header (no fractal heap and B-tree for a few dozen).
+  check(H5Pset_link_phase_change(gcpl.get(), kCompactMembers, kCompactMembers - 1), "links");
+  check(H5Pset_attr_phase_change(gcpl.get(), kCompactMembers, kCompactMembers - 1), "attributes");
+  // The first header chunk sized for everything (HDF5 spreads what does not fit over
+  // continuation chunks with space left over): the link estimate is how it is asked for.
+  const size_t estimated = std::max<size_t>(1, std::min<size_t>(links, kCompactMembers));
+  check(H5Pset_est_link_info(
+            gcpl.get(), static_cast<unsigned>(estimated),
+            static_cast<unsigned>(std::clamp<size_t>(header_bytes / estimated, 16, 60000))),
+        "link estimate");
+  return group(H5Gcreate2(parent, path.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT),
+               "create group '" + path + "'");
+}
 
 void write_attribute(hid_t object, const std::string& name, const AttributeValue& value) {
   const std::string what = "attribute '" + name + "'";
@@ -145,15 +185,18 @@ void write_column(hid_t parent, const std::string& path, const Column& column) {
   Handle space = simple_space({column_size(column)}, what);
   if (const auto* d = std::get_if<std::vector<double>>(&column)) {
     Handle ds = dataset_at(parent, path, H5T_IEEE_F64LE, space.get());
-    check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->data()), what);
+    check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, transfer_plist(), d->data()),
+          what);
   } else if (const auto* i = std::get_if<std::vector<int64_t>>(&column)) {
     Handle ds = dataset_at(parent, path, H5T_STD_I64LE, space.get());
-    check(H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, i->data()), what);
+    check(H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, transfer_plist(), i->data()),
+          what);
   } else {
     Handle type = utf8_string_type();
     Handle ds = dataset_at(parent, path, type.get(), space.get());
     auto pointers = c_strings(std::get<std::vector<std::string>>(column));
-    check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), what);
+    check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, transfer_plist(), pointers.data()),
+          what);
   }
 }
 
@@ -164,19 +207,19 @@ Column read_column(hid_t ds) {
   switch (H5Tget_class(type.get())) {
     case H5T_FLOAT: {
       std::vector<double> v(n);
-      check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), what);
+      check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, transfer_plist(), v.data()), what);
       return v;
     }
     case H5T_INTEGER: {
       std::vector<int64_t> v(n);
-      check(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), what);
+      check(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, transfer_plist(), v.data()), what);
       return v;
     }
     case H5T_STRING: {
       Handle memory = utf8_string_type();
       Handle space = dataspace(H5Dget_space(ds), what);
       std::vector<char*> raw(n, nullptr);
-      check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), what);
+      check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, transfer_plist(), raw.data()), what);
       return take_strings(raw, memory.get(), space.get());
     }
     default:
@@ -191,8 +234,9 @@ void write_matrix(hid_t parent, const std::string& path, const Matrix& matrix) {
                                 " values for " + std::to_string(matrix.rows) + " x " +
                                 std::to_string(matrix.cols));
   Handle space = simple_space({matrix.rows, matrix.cols}, what);
-  Handle ds = dataset_at(parent, path, H5T_IEEE_F64LE, space.get());
-  check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, matrix.values.data()),
+  Handle ds = dataset_at(parent, path, H5T_IEEE_F64LE, space.get(), !matrix.col_names.empty());
+  check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, transfer_plist(),
+                 matrix.values.data()),
         what);
   if (!matrix.col_names.empty()) {
     Handle type = utf8_string_type();
@@ -216,7 +260,8 @@ Matrix read_matrix(hid_t ds) {
   matrix.rows = dims[0];
   matrix.cols = dims[1];
   matrix.values.resize(matrix.rows * matrix.cols);
-  check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, matrix.values.data()), what);
+  check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, transfer_plist(), matrix.values.data()),
+        what);
   if (H5Aexists(ds, "col_names") > 0) {
     Handle a = attribute(H5Aopen(ds, "col_names", H5P_DEFAULT), what + " col_names");
     Handle names_space = dataspace(H5Aget_space(a.get()), what);
@@ -228,42 +273,97 @@ Matrix read_matrix(hid_t ds) {
   return matrix;
 }
 
-// Rows are packed in memory as 8-byte slots: double, int64_t or char* per column.
-void write_table(hid_t parent, const std::string& path, const Table& table) {
-  const std::string what = "table '" + path + "'";
+namespace {
+
+// A table's rows packed in memory as 8-byte slots (double, int64_t or char* per column), with
+// the compound types that describe them in memory and in the file.
+struct PackedRows {
+  Handle memory, file_type;
+  std::vector<unsigned char> buffer;
+  std::vector<std::vector<const char*>> strings;  // what the char* slots point into
+};
+
+PackedRows pack_rows(const Table& table, const std::string& what) {
   if (table.names.empty()) throw std::invalid_argument(what + ": a table needs a column");
   const size_t columns = table.names.size();
   const size_t rows = table.rows();
   const size_t row_size = 8 * columns;
   Handle string_type = utf8_string_type();
-  Handle memory = datatype(H5Tcreate(H5T_COMPOUND, row_size), what);
-  Handle file_type = datatype(H5Tcreate(H5T_COMPOUND, row_size), what);
-  std::vector<unsigned char> buffer(rows * row_size);
-  std::vector<std::vector<const char*>> strings(columns);
+  PackedRows packed{datatype(H5Tcreate(H5T_COMPOUND, row_size), what),
+                    datatype(H5Tcreate(H5T_COMPOUND, row_size), what),
+                    std::vector<unsigned char>(rows * row_size),
+                    std::vector<std::vector<const char*>>(columns)};
+  auto& buffer = packed.buffer;
   for (size_t c = 0; c < columns; ++c) {
     const char* name = table.names[c].c_str();
     const size_t offset = 8 * c;
     const Column& column = table.columns[c];
     if (column_size(column) != rows) throw std::invalid_argument(what + ": ragged columns");
     if (const auto* d = std::get_if<std::vector<double>>(&column)) {
-      check(H5Tinsert(memory.get(), name, offset, H5T_NATIVE_DOUBLE), what);
-      check(H5Tinsert(file_type.get(), name, offset, H5T_IEEE_F64LE), what);
+      check(H5Tinsert(packed.memory.get(), name, offset, H5T_NATIVE_DOUBLE), what);
+      check(H5Tinsert(packed.file_type.get(), name, offset, H5T_IEEE_F64LE), what);
       for (size_t r = 0; r < rows; ++r) std::memcpy(&buffer[r * row_size + offset], &(*d)[r], 8);
     } else if (const auto* i = std::get_if<std::vector<int64_t>>(&column)) {
-      check(H5Tinsert(memory.get(), name, offset, H5T_NATIVE_INT64), what);
-      check(H5Tinsert(file_type.get(), name, offset, H5T_STD_I64LE), what);
+      check(H5Tinsert(packed.memory.get(), name, offset, H5T_NATIVE_INT64), what);
+      check(H5Tinsert(packed.file_type.get(), name, offset, H5T_STD_I64LE), what);
       for (size_t r = 0; r < rows; ++r) std::memcpy(&buffer[r * row_size + offset], &(*i)[r], 8);
     } else {
-      check(H5Tinsert(memory.get(), name, offset, string_type.get()), what);
-      check(H5Tinsert(file_type.get(), name, offset, string_type.get()), what);
-      strings[c] = c_strings(std::get<std::vector<std::string>>(column));
+      check(H5Tinsert(packed.memory.get(), name, offset, string_type.get()), what);
+      check(H5Tinsert(packed.file_type.get(), name, offset, string_type.get()), what);
+      packed.strings[c] = c_strings(std::get<std::vector<std::string>>(column));
       for (size_t r = 0; r < rows; ++r)
-        std::memcpy(&buffer[r * row_size + offset], &strings[c][r], sizeof(const char*));
+        std::memcpy(&buffer[r * row_size + offset], &packed.strings[c][r], sizeof(const char*));
     }
   }
-  Handle space = simple_space({rows}, what);
-  Handle ds = dataset_at(parent, path, file_type.get(), space.get());
-  check(H5Dwrite(ds.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), what);
+  return packed;
+}
+
+}  // namespace
+
+void write_table(hid_t parent, const std::string& path, const Table& table) {
+  const std::string what = "table '" + path + "'";
+  PackedRows packed = pack_rows(table, what);
+  Handle space = simple_space({table.rows()}, what);
+  Handle ds = dataset_at(parent, path, packed.file_type.get(), space.get());
+  check(H5Dwrite(ds.get(), packed.memory.get(), H5S_ALL, H5S_ALL, transfer_plist(),
+                 packed.buffer.data()),
+        what);
+}
+
+TableAppender::TableAppender(hid_t parent, const std::string& path, const Table& schema)
+    : path_(path), names_(schema.names) {
+  for (const Column& column : schema.columns) kinds_.push_back(column.index());
+  const std::string what = "table '" + path + "'";
+  PackedRows packed = pack_rows(schema.rows_at({}), what);
+  const hsize_t none = 0, unlimited = H5S_UNLIMITED, chunk = kAppendRows;
+  Handle space = dataspace(H5Screate_simple(1, &none, &unlimited), what);
+  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), what);
+  check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
+  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  Handle lcpl = link_plist();
+  dataset_ = dataset(H5Dcreate2(parent, path.c_str(), packed.file_type.get(), space.get(),
+                                lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                     "create " + what);
+}
+
+void TableAppender::append(const Table& rows) {
+  const std::string what = "table '" + path_ + "'";
+  if (rows.names != names_) throw std::invalid_argument(what + ": rows of other columns");
+  for (size_t c = 0; c < rows.columns.size(); ++c)
+    if (rows.columns[c].index() != kinds_[c])
+      throw std::invalid_argument(what + ": column '" + names_[c] + "' of another type");
+  if (rows.rows() == 0) return;
+  PackedRows packed = pack_rows(rows, what);
+  const hsize_t start = rows_, count = rows.rows(), total = rows_ + count;
+  check(H5Dset_extent(dataset_.get(), &total), what + ": extend");
+  Handle file_space = dataspace(H5Dget_space(dataset_.get()), what);
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+        what);
+  Handle memory_space = dataspace(H5Screate_simple(1, &count, nullptr), what);
+  check(H5Dwrite(dataset_.get(), packed.memory.get(), memory_space.get(), file_space.get(),
+                 transfer_plist(), packed.buffer.data()),
+        what);
+  rows_ = total;
 }
 
 // One H5Dread for the whole table into 8-byte slots (double, int64_t or char* per column), as
@@ -296,7 +396,7 @@ Table read_table(hid_t ds) {
     check(H5Tinsert(memory.get(), names.back().c_str(), 8 * size_t(m), slot), what);
   }
   std::vector<unsigned char> buffer(size_t(rows) * row_size);
-  check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), what);
+  check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, transfer_plist(), buffer.data()), what);
   Table table;
   for (int m = 0; m < members; ++m) {
     const size_t offset = 8 * size_t(m);

@@ -1,5 +1,10 @@
 #include "pipeline/store/out_layout.h"
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -21,11 +26,36 @@ std::string sweep_manifest(const std::string& dir) {
 std::string lock_file(const std::string& dir) {
   return in(dir, "riskstep.lock");
 }
+std::string logs_dir(const std::string& dir) {
+  return in(dir, "logs");
+}
+std::string log_file(const std::string& dir, const std::string& run_id, int rank) {
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".r%05d.log", rank);
+  return in(logs_dir(dir), run_id + suffix);
+}
+std::string parts_dir(const std::string& dir) {
+  return in(dir, "parts");
+}
 std::string tasks_dir(const std::string& dir) {
   return in(dir, "tasks");
 }
-std::string task_file(const std::string& dir, const std::string& task_id) {
-  return in(tasks_dir(dir), task_id + ".h5");
+
+std::string new_run_id() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  std::tm utc{};
+  gmtime_r(&now.tv_sec, &utc);
+  char stamp[64];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
+  for (char* c = host; *c; ++c)
+    if (!std::isalnum(static_cast<unsigned char>(*c)) && *c != '-' && *c != '.') *c = '_';
+  char id[400];
+  std::snprintf(id, sizeof id, "%s.%09ldZ-%s-%ld", stamp, static_cast<long>(now.tv_nsec), host,
+                static_cast<long>(getpid()));
+  return id;
 }
 std::string checkpoint_dir(const std::string& dir, const std::string& task_id) {
   return in(in(dir, "checkpoints"), task_id);
@@ -50,8 +80,9 @@ std::string slurm_dir(const std::string& dir) {
 }
 
 bool is_own_entry(const std::string& name) {
-  static const std::set<std::string> own = {"spec.toml",   "sweep.json", "riskstep.lock", "tasks",
-                                            "checkpoints", "results.h5", "report.html",   "slurm"};
+  static const std::set<std::string> own = {
+      "spec.toml",   "sweep.json", "riskstep.lock", "logs",  "parts",
+      "checkpoints", "results.h5", "report.html",   "slurm", "tasks"};
   return own.count(name) > 0 || name.find(".tmp.") != std::string::npos;
 }
 

@@ -8,6 +8,9 @@
 namespace riskstep {
 namespace {
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "record bytes are little-endian: a big-endian build needs byte swaps here");
+
 // Every field of a record, in the order of the bytes, for both directions: `code` is a Writer
 // (record const) or a Reader.
 template <typename Record, typename Coder>
@@ -54,12 +57,13 @@ struct Writer {
 };
 
 struct Reader {
-  const std::string& bytes;
+  const char* data;
+  size_t size;
   size_t at = 0;
 
   const char* take(size_t count) {
-    if (count > bytes.size() - at) throw std::runtime_error("record bytes end early");
-    const char* start = bytes.data() + at;
+    if (count > size - at) throw std::runtime_error("record bytes end early");
+    const char* start = data + at;
     at += count;
     return start;
   }
@@ -68,7 +72,7 @@ struct Reader {
   uint64_t count() {
     uint64_t n = 0;
     (*this)(n);
-    if (n > bytes.size() - at) throw std::runtime_error("record bytes hold an impossible count");
+    if (n > size - at) throw std::runtime_error("record bytes hold an impossible count");
     return n;
   }
   template <typename T>
@@ -127,12 +131,40 @@ std::string encode_records(const std::vector<TaskRecord>& records) {
 }
 
 std::vector<TaskRecord> decode_records(const std::string& bytes) {
-  Reader reader{bytes};
+  Reader reader{bytes.data(), bytes.size()};
   std::vector<TaskRecord> records(reader.count());
   for (auto& record : records) each_field(record, reader);
   if (reader.at != bytes.size())
     throw std::runtime_error("record bytes hold more than the records");
   return records;
+}
+
+void encode_record(const TaskRecord& record, std::string& bytes) {
+  Writer writer{std::move(bytes)};
+  each_field(record, writer);
+  bytes = std::move(writer.bytes);
+}
+
+TaskRecord decode_record(const char* data, size_t size) {
+  Reader reader{data, size};
+  TaskRecord record;
+  each_field(record, reader);
+  if (reader.at != size) throw std::runtime_error("record bytes hold more than the record");
+  return record;
+}
+
+void encode_table(const Table& table, std::string& bytes) {
+  Writer writer{std::move(bytes)};
+  writer(table);
+  bytes = std::move(writer.bytes);
+}
+
+Table decode_table(const char* data, size_t size, size_t& used) {
+  Reader reader{data, size};
+  Table table;
+  reader(table);
+  used = reader.at;
+  return table;
 }
 
 }  // namespace riskstep

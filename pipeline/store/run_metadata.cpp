@@ -85,4 +85,38 @@ RunMetadata collect_run_metadata(const std::string& spec_text, int mpi_size) {
   return metadata;
 }
 
+std::string metadata_json(const RunMetadata& m) {
+  return nlohmann::json{{"version", m.version},
+                        {"git_commit", m.git_commit},
+                        {"created_utc", m.created_utc},
+                        {"spec_text", m.spec_text},
+                        {"spec_hash", m.spec_hash},
+                        {"spec_overrides", m.spec_overrides},
+                        {"host", m.host},
+                        {"mpi_size", m.mpi_size},
+                        {"libraries", m.libraries},
+                        {"slurm", m.slurm}}
+      .dump();
+}
+
+RunMetadata metadata_from_json(const std::string& json) {
+  try {
+    const auto j = nlohmann::json::parse(json);
+    RunMetadata m;
+    m.version = j.at("version").get<std::string>();
+    m.git_commit = j.at("git_commit").get<std::string>();
+    m.created_utc = j.at("created_utc").get<std::string>();
+    m.spec_text = j.at("spec_text").get<std::string>();
+    m.spec_hash = j.at("spec_hash").get<std::string>();
+    m.spec_overrides = j.at("spec_overrides").get<std::string>();
+    m.host = j.at("host").get<std::string>();
+    m.mpi_size = j.at("mpi_size").get<int>();
+    m.libraries = j.at("libraries").get<std::map<std::string, std::string>>();
+    m.slurm = j.at("slurm").get<std::map<std::string, std::string>>();
+    return m;
+  } catch (const nlohmann::json::exception& error) {
+    throw std::runtime_error(std::string("run metadata: ") + error.what());
+  }
+}
+
 }  // namespace riskstep

@@ -24,6 +24,11 @@ struct RunMetadata {
 // initialised). Includes every version given to record_library_version.
 RunMetadata collect_run_metadata(const std::string& spec_text, int mpi_size);
 
+// As a JSON object and back (a record log keeps the metadata of the run that wrote it). Parsing
+// throws std::runtime_error on text that is not such an object.
+std::string metadata_json(const RunMetadata& metadata);
+RunMetadata metadata_from_json(const std::string& json);
+
 // Versions the engine cannot know (the studies' libraries: LibTorch, BLAS, Boost, NLopt, the
 // compiler), recorded once at start-up by the program and added to every run's metadata.
 void record_library_version(const std::string& name, const std::string& version);

@@ -87,22 +87,26 @@ void append_rows_union(Table& into, const Table& rows) {
   }
 }
 
+Table summary_rows(const TaskRecord& record) {
+  const Table& own = record.result.summary;
+  const size_t n = own.rows();
+  if (record.status != "ok" || own.names.empty()) return Table{};
+  Table rows;
+  rows.add("task_id", std::vector<std::string>(n, record.task.id));
+  rows.add("kind", std::vector<std::string>(n, record.task.kind));
+  rows.add("status", std::vector<std::string>(n, record.status));
+  for (const auto& [name, value] : record.task.params)
+    if (!own.has(name) && !rows.has(name)) rows.add(name, param_column(value, n));
+  for (size_t c = 0; c < own.names.size(); ++c)
+    if (!rows.has(own.names[c])) rows.add(own.names[c], own.columns[c]);
+  return rows;
+}
+
 Table summary_table(const std::vector<TaskRecord>& records) {
   Table summary;
   for (const auto& record : records) {
-    if (record.status != "ok") continue;
-    const Table& own = record.result.summary;
-    const size_t n = own.rows();
-    if (own.names.empty()) continue;
-    Table rows;
-    rows.add("task_id", std::vector<std::string>(n, record.task.id));
-    rows.add("kind", std::vector<std::string>(n, record.task.kind));
-    rows.add("status", std::vector<std::string>(n, record.status));
-    for (const auto& [name, value] : record.task.params)
-      if (!own.has(name) && !rows.has(name)) rows.add(name, param_column(value, n));
-    for (size_t c = 0; c < own.names.size(); ++c)
-      if (!rows.has(own.names[c])) rows.add(own.names[c], own.columns[c]);
-    append_rows_union(summary, rows);
+    const Table rows = summary_rows(record);
+    if (!rows.names.empty()) append_rows_union(summary, rows);
   }
   return summary;
 }

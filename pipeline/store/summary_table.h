@@ -7,11 +7,15 @@
 #include <vector>
 
 #include "pipeline/core/result.h"
-#include "pipeline/store/result_store.h"
+#include "pipeline/core/task_record.h"
 
 namespace riskstep {
 
 Table summary_table(const std::vector<TaskRecord>& records);
+
+// One record's rows of it: its Result.summary prefixed as above (no columns when the task is not
+// ok or has no summary). A sweep's merge streams these (summary_schema.h).
+Table summary_rows(const TaskRecord& record);
 
 // Appends `rows` to `into` by column name with the union/fill/promotion rules above.
 void append_rows_union(Table& into, const Table& rows);

@@ -1,0 +1,95 @@
+#include "pipeline/store/part_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "pipeline/core/sha256.h"
+#include "pipeline/store/hdf5_image.h"
+#include "pipeline/store/hdf5_io.h"
+#include "pipeline/store/task_group.h"
+
+namespace riskstep {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kNameDigits = 16;
+constexpr const char* kLogSuffix = ".log";
+
+std::string stem_of_log(const std::string& log_path) {
+  std::string name = fs::path(log_path).filename().string();
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, kLogSuffix) == 0)
+    name.resize(name.size() - 4);
+  return name;
+}
+
+// "<stem>.<16 hex>.h5" -> the hex, or "".
+std::string digest_in_name(const std::string& name) {
+  if (name.size() < kNameDigits + 5 || name.compare(name.size() - 3, 3, ".h5") != 0) return "";
+  const std::string digits = name.substr(name.size() - 3 - kNameDigits, kNameDigits);
+  if (name[name.size() - 4 - kNameDigits] != '.') return "";
+  for (char c : digits)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
+        std::isupper(static_cast<unsigned char>(c)))
+      return "";
+  return digits;
+}
+
+}  // namespace
+
+std::string write_part_file(const std::string& parts_dir, const std::string& log_path,
+                            const LogScan& scan) {
+  const std::string stem = stem_of_log(log_path);
+  const int fd = ::open(log_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + log_path + ": " + std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  hdf5::QuietErrors quiet;
+  return hdf5::write_file_named_by_digest(
+      (fs::path(parts_dir) / (stem + ".h5")).string(),
+      [&](hid_t file) {
+        write_file_metadata(file, scan.metadata, kPartFormat);
+        hdf5::write_attribute(file, "log", fs::path(log_path).filename().string());
+        hdf5::write_attribute(file, "log_bytes", static_cast<int64_t>(scan.bytes));
+        hdf5::Handle gcpl = hdf5::plist(H5Pcreate(H5P_GROUP_CREATE), "group creation");
+        hdf5::check(H5Pset_obj_track_times(gcpl.get(), 0), "group times");
+        hdf5::Handle tasks = hdf5::group(
+            H5Gcreate2(file, "/tasks", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), "group /tasks");
+        // A log holds each task once (a run runs a task at most once); should it hold one twice,
+        // the later record is the one that counts (record_index.h), so it is the one kept.
+        std::map<std::string, size_t> last;
+        for (size_t e = 0; e < scan.entries.size(); ++e) last[scan.entries[e].id] = e;
+        for (size_t e = 0; e < scan.entries.size(); ++e)
+          if (last[scan.entries[e].id] == e)
+            write_task_group(file, read_logged_record(fd, log_path, scan.entries[e]));
+      },
+      [&](const std::string& digest) {
+        return (fs::path(parts_dir) / (stem + "." + digest.substr(0, kNameDigits) + ".h5"))
+            .string();
+      });
+}
+
+std::string part_log_stem(const std::string& part_name) {
+  if (digest_in_name(part_name).empty()) return "";
+  return part_name.substr(0, part_name.size() - 4 - kNameDigits);
+}
+
+bool part_file_intact(const std::string& path) {
+  const std::string digits = digest_in_name(fs::path(path).filename().string());
+  if (digits.empty()) return false;
+  try {
+    return sha256_file_hex(path).substr(0, kNameDigits) == digits;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace riskstep
