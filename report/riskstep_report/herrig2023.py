@@ -113,10 +113,10 @@ def comparison(table, level, models, thesis):
 def report(args):
     riskstep = Riskstep(args.riskstep)
     results = results_path(args.results)
+    thesis_level, thesis = thesis_hits(args.thesis)
     table = riskstep.aggregate(results).get("backtest_var")
     if table is None:
         raise BadInput(f"{results}: no backtest_var tasks")
-    thesis_level, thesis = thesis_hits(args.thesis)
     same_level = np.isclose(thesis_level, args.level)
     lines = comparison(table, args.level, model_choices(riskstep), thesis if same_level else {})
     if not same_level:

@@ -65,9 +65,12 @@ def study_tables(output):
 class Riskstep:
     """One riskstep binary and the subcommands the report uses."""
 
+    # (binary, kind) -> describe's entry: what a binary declares does not change while this
+    # process runs, and each run of riskstep costs its start (about a second with LibTorch).
+    _described = {}
+
     def __init__(self, binary=None):
         self.binary = find_binary(binary)
-        self._described = {}
 
     def run(self, *arguments):
         """stdout of `riskstep ARGUMENTS`; raises RiskstepFailed with its last stderr line."""
@@ -117,10 +120,11 @@ class Riskstep:
 
     def describe(self, kind):
         """`riskstep describe KIND --format json`: that kind's entry (name, settings)."""
-        if kind not in self._described:
+        key = (os.path.realpath(self.binary), kind)
+        if key not in Riskstep._described:
             kinds = json.loads(self.run("describe", kind, "--format", "json"))["kinds"]
-            self._described[kind] = next(k for k in kinds if k["name"] == kind)
-        return self._described[kind]
+            Riskstep._described[key] = next(k for k in kinds if k["name"] == kind)
+        return Riskstep._described[key]
 
     def choices(self, kind, setting):
         """The choices riskstep declares for one setting: [(value, label)] in its order."""

@@ -4,6 +4,7 @@ import os
 import pytest
 
 from riskstep_report import figures_nsi, figures_var, load_series, load_summary
+from riskstep_report.labels import Choices
 from riskstep_report.riskstep_cli import Riskstep
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -37,10 +38,10 @@ def test_var_figures_of_a_sweep_beside_its_results(riskstep, smoke_dir, capsys):
     assert "alpha calm: hs, cmm, garch ->" in capsys.readouterr().out  # describe's order
 
 
-def test_var_figures_need_backtests(riskstep, stepnet_dir, tmp_path, capsys):
-    assert figures_var.main([stepnet_dir, "--out", str(tmp_path), "--riskstep", riskstep]) == 2
-    assert capsys.readouterr().err.splitlines() == [
-        f"plot_var.py: {stepnet_dir}/results.h5: no backtest tasks with dates and loss"]
+def test_var_figures_need_backtests(stepnet_dir, tmp_path):
+    with pytest.raises(figures_var.BadInput) as error:
+        figures_var.make_figures(stepnet_dir, 0.01, str(tmp_path), Choices([]))
+    assert str(error.value) == f"{stepnet_dir}/results.h5: no backtest tasks with dates and loss"
 
 
 def test_nsi_figure_table_and_claims(riskstep, stepnet_dir, tmp_path, capsys):

@@ -1,10 +1,8 @@
 """The one runner of riskstep: tables are what `aggregate` prints, labels what `describe`
 declares, and a failure carries riskstep's own line and status."""
-import io
 import json
 import subprocess
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,14 +27,6 @@ def test_aggregate_tables_are_riskstep_json(riskstep, smoke_dir):
     for row, expected in zip(frame.itertuples(index=False), table["rows"]):
         for value, want in zip(row, expected):
             assert (pd.isna(value) and want is None) or value == want
-    # The same numbers as its full-precision CSV.
-    csv = pd.read_csv(io.StringIO(printed(riskstep, "aggregate", smoke_dir, "--csv")),
-                      keep_default_na=False, na_values=["nan"])
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            assert frame[column].tolist() == csv[column].astype(str).tolist()
-        else:
-            np.testing.assert_allclose(frame[column], csv[column], rtol=1e-12)
 
 
 def test_aggregate_by(riskstep, backtest_file):
