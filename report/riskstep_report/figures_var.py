@@ -1,6 +1,8 @@
 """Figures of VaR backtests (riskstep backtest_var tasks) from a results file or sweep directory.
 
-Per index and period, written next to the results file (or into --out):
+Per index and period, written into --out (default: beside the results file; for a sweep
+directory DIR, into DIR_figures beside it, since a sweep directory holds only what riskstep
+writes):
   <index>_<period>_var.png      daily losses with each model's VaR (several seeds: the seed with
                                 the median hit count) and each model's hits marked on the losses
   <index>_<period>_mixture.png  predicted mixture mu, sigma, pi over the test window, per network
@@ -41,8 +43,8 @@ from riskstep_report.labels import (Choices, confidence, file_stem, period_text,
                                     plural)
 from riskstep_report.riskstep_cli import Riskstep  # noqa: E402
 
-# Okabe-Ito (colour-blind safe), then a few more distinct colours; a model's slot in riskstep's
-# list of models picks its colour and marker.
+# Okabe-Ito (colour-blind safe), then a few more distinct colours; a model's slot among the
+# file's models, in riskstep's order, picks its colour and marker.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
            "#882255", "#44AA99", "#999933"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
@@ -336,19 +338,30 @@ def cells(tasks, models):
             for (index, period), by_model in sorted(groups.items())]
 
 
+def default_out(results):
+    """Beside the results file; for a sweep's DIR/results.h5, DIR_figures beside DIR: a sweep
+    directory holds only what riskstep writes (docs/hdf5-layout.md), or it can not resume."""
+    folder = os.path.dirname(os.path.abspath(results))
+    if os.path.basename(results) == "results.h5" and os.path.exists(
+            os.path.join(folder, "sweep.json")):
+        return folder + "_figures"
+    return folder
+
+
 def make_figures(results, level, out, models, log=None):
-    """Writes every figure of a results file into `out` (default: beside it); `models` is the
+    """Writes every figure of a results file into `out` (default: default_out); `models` is the
     Choices of backtest_var's `model` setting. Returns a list of dicts (index, period, title,
     figure = 'var' | 'hits' | 'mixture', path), grouped by index and period. Raises BadInput when
     the file holds no backtest task with dates and loss."""
     results = reader.results_path(results)
-    out = out or os.path.dirname(os.path.abspath(results))
+    out = out or default_out(results)
     os.makedirs(out, exist_ok=True)
     tasks = load_tasks(results, level)
     if not tasks:
         raise BadInput(f"{results}: no backtest tasks with dates and loss")
     written = []
-    for cell in cells(tasks, models):
+    # Colours by slot among the models this file holds, the same in every figure of it.
+    for cell in cells(tasks, models.among(t["model"] for t in tasks)):
         for figure, path in (("var", plot_var(out, cell, level)),
                              ("hits", plot_hits(out, cell, level)),
                              ("mixture", plot_mixture(out, cell))):
@@ -372,7 +385,8 @@ def main(argv=None):
     parser.add_argument("results", help="a results file or a sweep directory")
     parser.add_argument("--level", type=float, default=0.01,
                         help="VaR tail probability (default 0.01)")
-    parser.add_argument("--out", help="directory for the PNGs (default: beside the results file)")
+    parser.add_argument("--out", help="directory for the PNGs (default: beside the results file; "
+                        "for a sweep DIR: DIR_figures)")
     parser.add_argument("--riskstep", help="the riskstep binary (default: riskstep on PATH)")
     args = parser.parse_args(argv)
     return run(parser.prog, lambda: make_figures(

@@ -32,6 +32,11 @@ class Choices:
     def ordered(self, values):
         return sorted(dict.fromkeys(map(str, values)), key=self.sort_key)
 
+    def among(self, values):
+        """These choices restricted to `values` (in this order, undeclared ones after): slots
+        then number only what is there, so a few models get the first, most distinct colours."""
+        return Choices([(value, self.label(value)) for value in self.ordered(values)])
+
 
 def period_text(period, first_day, last_day):
     """'calm, 2017-01-03 to 2018-12-31'; a period that is itself a date range shows only the days

@@ -1,5 +1,6 @@
 """The figures are drawn from the tasks' own series, named as riskstep names things."""
 import os
+import subprocess
 
 import pytest
 
@@ -28,14 +29,19 @@ def test_var_figures_per_cell(riskstep, backtest_file, tmp_path):
         f"synthetic, covid, {dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
 
 
-def test_var_figures_of_a_sweep_beside_its_results(riskstep, smoke_dir, capsys):
+def test_var_figures_of_a_sweep_beside_it(riskstep, smoke_dir, capsys):
     assert figures_var.main([smoke_dir, "--riskstep", riskstep]) == 0
+    out = smoke_dir + "_figures"
     for index in ("alpha", "beta"):
         for period in ("calm", "covid"):
-            assert is_png(os.path.join(smoke_dir, f"{index}_{period}_var.png"))
-            assert is_png(os.path.join(smoke_dir, f"{index}_{period}_hits.png"))
-            assert not os.path.exists(os.path.join(smoke_dir, f"{index}_{period}_mixture.png"))
+            assert is_png(os.path.join(out, f"{index}_{period}_var.png"))
+            assert is_png(os.path.join(out, f"{index}_{period}_hits.png"))
+            assert not os.path.exists(os.path.join(out, f"{index}_{period}_mixture.png"))
     assert "alpha calm: hs, cmm, garch ->" in capsys.readouterr().out  # describe's order
+    # The sweep directory holds only riskstep's files: the sweep still resumes there.
+    done = subprocess.run([riskstep, "sweep", os.path.join(smoke_dir, "spec.toml"), "--out",
+                           smoke_dir, "--no-progress"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_var_figures_need_backtests(stepnet_dir, tmp_path):

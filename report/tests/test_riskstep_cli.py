@@ -50,6 +50,9 @@ def test_model_labels_and_order_are_describes(riskstep):
 def test_choices_slots_are_stable():
     choices = Choices([("a", "A"), ("b", "B")])
     assert [choices.slot(v) for v in ("b", "x", "a", "y", "x")] == [1, 2, 0, 3, 2]
+    among = choices.among(["x", "b"])  # the values a file holds: the first slots
+    assert among.values == ["b", "x"] and among.label("b") == "B"
+    assert [among.slot(v) for v in ("b", "x")] == [0, 1]
 
 
 def test_compare_and_task_variants(riskstep, backtest_file):
