@@ -249,20 +249,20 @@ def plot_var(out, cell, level):
 
 def plot_mixture(out, cell):
     by_model = cell.by_model
-    mdns = {}
+    networks = {}
     for model in cell.models.ordered(by_model):
         ts = by_model[model]
         complete = [t for t in ts if len(t["mixture"]) == 3]
         if not complete:
             continue
         t = representative(ts)
-        mdns[model] = t if len(t["mixture"]) == 3 else complete[0]
-    if not mdns:
+        networks[model] = t if len(t["mixture"]) == 3 else complete[0]
+    if not networks:
         return None
-    fig, axes = plt.subplots(3, len(mdns), figsize=(4.6 * len(mdns) + 0.6, 7.5), sharex=True,
+    fig, axes = plt.subplots(3, len(networks), figsize=(4.6 * len(networks) + 0.6, 7.5), sharex=True,
                              squeeze=False)
     symbols = {"mu": "\u03bc (mean)", "sigma": "\u03c3 (sd)", "pi": "\u03c0 (weight)"}
-    for col, (model, t) in enumerate(mdns.items()):
+    for col, (model, t) in enumerate(networks.items()):
         for row, name in enumerate(("mu", "sigma", "pi")):
             values = t["mixture"][name]
             ax = axes[row][col]
@@ -283,7 +283,7 @@ def plot_mixture(out, cell):
             ax.grid(color="0.92", lw=0.6)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-    widest = max(range(len(mdns)), key=lambda c: list(mdns.values())[c]["mixture"]["pi"].shape[1])
+    widest = max(range(len(networks)), key=lambda c: list(networks.values())[c]["mixture"]["pi"].shape[1])
     axes[2][widest].legend(fontsize=8, frameon=False)
     fig.suptitle(f"{cell.title}: predicted mixture parameters "
                  "(returns)", fontsize=13)
