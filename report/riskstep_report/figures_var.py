@@ -259,8 +259,8 @@ def plot_mixture(out, cell):
         networks[model] = t if len(t["mixture"]) == 3 else complete[0]
     if not networks:
         return None
-    fig, axes = plt.subplots(3, len(networks), figsize=(4.6 * len(networks) + 0.6, 7.5), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(3, len(networks), figsize=(4.6 * len(networks) + 0.6, 7.5),
+                             sharex=True, squeeze=False)
     symbols = {"mu": "\u03bc (mean)", "sigma": "\u03c3 (sd)", "pi": "\u03c0 (weight)"}
     for col, (model, t) in enumerate(networks.items()):
         for row, name in enumerate(("mu", "sigma", "pi")):
@@ -283,7 +283,8 @@ def plot_mixture(out, cell):
             ax.grid(color="0.92", lw=0.6)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-    widest = max(range(len(networks)), key=lambda c: list(networks.values())[c]["mixture"]["pi"].shape[1])
+    widest = max(range(len(networks)),
+                 key=lambda c: list(networks.values())[c]["mixture"]["pi"].shape[1])
     axes[2][widest].legend(fontsize=8, frameon=False)
     fig.suptitle(f"{cell.title}: predicted mixture parameters "
                  "(returns)", fontsize=13)
