@@ -15,7 +15,8 @@ period) the losses and the --level VaR of those variants per index (several seed
 the median hits), DIR/crisis_var_<first year>.png.
 With --selection (on the crisis_models_selection sweep): every variant at --level ranked, and the
 network variants (run over several seeds per cell) that the rule of
-jobs/specs/crisis_models_selection.toml picks (smallest |hits/expected - 1|, ties by FZ0 loss; and the lowest FZ0 loss).
+jobs/specs/crisis_models_selection.toml picks (smallest |hits/expected - 1|, ties by FZ0 loss;
+and the lowest FZ0 loss).
 
 Variants are named as compare names them, without the --hide settings (those the study gives
 every model that has them). Usage:

@@ -213,7 +213,8 @@ def plot_var(out, cell, level):
                            marker="^" if sign > 0 else "v", s=16, color=colour, zorder=5,
                            clip_on=False)
                 extreme = v[over].max() if sign > 0 else v[over].min()
-                beyond_parts.append(f"{cell.models.label(model)} VaR up to {percent(round(extreme, 4))}")
+                beyond_parts.append(f"{cell.models.label(model)} VaR up to "
+                                    f"{percent(round(extreme, 4))}")
         notes.append(f"{symbol} axis cut at {percent(round(edge, 4))}; beyond: "
                      + "; ".join(beyond_parts))
 
@@ -237,9 +238,10 @@ def plot_var(out, cell, level):
         handles.append(Line2D([], [], color=colour, lw=1.4, marker=marker,
                                                markersize=6, markeredgecolor="white",
                                                label=label))
+    explained = ["line: the model's VaR; marker: its hits (loss \u2265 VaR) on the loss, stacked "
+                 "when several models hit on one day"] + notes
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3,
-              fontsize=8.5, frameon=False, title="\n".join(["line: the model's VaR; marker: its hits (loss \u2265 VaR) on the loss, "
-                                "stacked when several models hit on one day"] + notes), title_fontsize=8.5)
+              fontsize=8.5, frameon=False, title="\n".join(explained), title_fontsize=8.5)
     fig.tight_layout()
     path = os.path.join(out, f"{cell.stem}_var.png")
     fig.savefig(path, dpi=120)

@@ -58,7 +58,8 @@ def test_page_names_failed_tasks(failed_dir, tmp_path):
     out = tmp_path / "echo.html"
     assert html_report.main([results, "--out", str(out), "--riskstep", binary]) == 0
     page = out.read_text()
-    assert 'id="failed">Failed tasks (1)' in page and "model &#x27;b&#x27; was asked to fail" in page
+    assert 'id="failed">Failed tasks (1)' in page
+    assert "model &#x27;b&#x27; was asked to fail" in page
     assert "<h3>echo</h3>" in page
 
 
