@@ -15,7 +15,8 @@ std::string option_name(const std::string& setting) {
 namespace {
 
 std::string help_of(const Setting& setting) {
-  const std::string rules = rules_text(setting);
+  // A path on the command line is the current directory's, as the shell has it: nothing to add.
+  const std::string rules = setting.path ? "" : rules_text(setting);
   return setting.help + (rules.empty() ? "" : " (" + rules + ")") +
          (setting.role == SettingRole::run ? " [run setting]" : "");
 }
@@ -93,12 +94,13 @@ void SettingOptions::add_axis(const std::string& name, const std::string& option
   const Setting* setting = settings_.find(name);
   if (setting == nullptr || setting->list)
     throw std::logic_error("add_axis: " + name + " is no setting of one value");
-  std::string values = rules_text(*setting);
+  std::string values;
   for (const std::string& choice : setting->choices)
-    values += (values.empty() ? "" : ", ") + choice;
+    values += (values.empty() ? " of " : ", ") + choice;
+  const std::string bounds = bounds_text(*setting);
+  if (!bounds.empty()) values += ", each " + bounds;
   auto text = std::make_shared<std::string>(default_text);
-  command_.add_option(option, *text, help + ", a list" + (values.empty() ? "" : " of " + values))
-      ->capture_default_str();
+  command_.add_option(option, *text, help + ": a list" + values)->capture_default_str();
   axes_.push_back({name, option, text});
 }
 

@@ -1,6 +1,7 @@
 #include "pipeline/core/settings.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "pipeline/core/setting_list.h"
@@ -25,6 +26,8 @@ double as_double(const ParamValue& value) {
 // A value in a message: text quoted, numbers as they are.
 std::string shown(const ParamValue& value) {
   if (const auto* text = std::get_if<std::string>(&value)) return "'" + *text + "'";
+  if (const auto* number = std::get_if<double>(&value); number && !std::isfinite(*number))
+    return std::isnan(*number) ? "NaN" : *number > 0 ? "inf" : "-inf";  // JSON's text is null
   return param_to_string(value);
 }
 
