@@ -15,7 +15,7 @@
 
 namespace riskstep {
 
-constexpr int64_t kMaxRangeItems = 1000000;  // how many integers one "a-b" may stand for
+constexpr int64_t kMaxRangeItems = 100000;  // how many integers one "a-b" may stand for
 
 // The items of `text`, trimmed of blanks; none for "" or blanks only. Throws
 // std::invalid_argument "an empty item in 'a,,b'" for an empty item between commas.
