@@ -55,20 +55,21 @@ std::optional<std::vector<int64_t>> integer_range(const std::string& item) {
   return values;
 }
 
-std::optional<int64_t> parse_integer(const std::string& text) {
-  int64_t value = 0;
+// The whole of `text` as a T, or nullopt: from_chars, so no locale and no leading blanks.
+template <typename T>
+std::optional<T> parse_whole(const std::string& text) {
+  T value = 0;
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 
+std::optional<int64_t> parse_integer(const std::string& text) {
+  return parse_whole<int64_t>(text);
+}
 std::optional<double> parse_number(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
-  return value;
+  return parse_whole<double>(text);
 }
 
 }  // namespace riskstep
