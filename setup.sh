@@ -12,6 +12,7 @@ packages=(
   libtorch-dev libopenblas0-pthread libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libcli11-dev libgtest-dev
   libboost-math-dev libnlopt-cxx-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy python3-torch
+  python3-pytest
   dataset-fashion-mnist r-cran-fgarch
 )
 # The fuzz targets (tests/fuzz) need clang with libFuzzer; the Slurm end-to-end tests start a

@@ -36,6 +36,8 @@ nlohmann::json json_value(const ParamValue& value) {
   return std::visit([](const auto& v) { return nlohmann::json(v); }, value);
 }
 
+// A list's "type" is "string", the type of its text ("0.01,0.05"); "item_type" is its items'.
+// Bounds are "min" and "max" with "min_inclusive" and "max_inclusive", only when declared.
 nlohmann::json setting_json(const Setting& setting) {
   nlohmann::json choices = nlohmann::json::array();
   for (const std::string& choice : setting.choices) {
@@ -43,12 +45,32 @@ nlohmann::json setting_json(const Setting& setting) {
     choices.push_back({{"value", choice},
                        {"label", label == setting.choice_labels.end() ? choice : label->second}});
   }
-  return {{"name", setting.name},
-          {"role", role_name(setting.role)},
-          {"type", value_type(setting.default_value)},
-          {"default", json_value(setting.default_value)},
-          {"choices", choices},
-          {"help", setting.help}};
+  nlohmann::json json = {{"name", setting.name},
+                         {"role", role_name(setting.role)},
+                         {"type", value_type(setting.default_value)},
+                         {"default", json_value(setting.default_value)},
+                         {"choices", choices},
+                         {"help", setting.help},
+                         {"list", setting.list.has_value()},
+                         {"path", setting.path},
+                         {"rules", rules_text(setting)}};
+  if (setting.list) {
+    json["item_type"] = value_type(setting.list->item);
+    json["distinct"] = setting.list->distinct;
+    json["non_empty"] = setting.list->non_empty;
+  }
+  if (setting.path) json["path_words"] = setting.path_words;
+  // An integer setting's bounds as integers (2, not 2.0).
+  const bool integers =
+      std::holds_alternative<int64_t>(setting.list ? setting.list->item : setting.default_value);
+  const auto number = [&](double value) {
+    return integers ? nlohmann::json(static_cast<int64_t>(value)) : nlohmann::json(value);
+  };
+  if (setting.min) json["min"] = number(setting.min->value);
+  if (setting.min) json["min_inclusive"] = setting.min->inclusive;
+  if (setting.max) json["max"] = number(setting.max->value);
+  if (setting.max) json["max_inclusive"] = setting.max->inclusive;
+  return json;
 }
 
 void print_json(const JobRegistry& registry, const std::vector<std::string>& kinds) {
@@ -85,12 +107,14 @@ void print_markdown(const JobRegistry& registry, const std::vector<std::string>&
   for (const std::string& name : kinds) {
     const JobKind& kind = registry.kind(name);
     std::cout << "## " << kind.name << "\n" << kind.description << "\n\n";
-    std::cout
-        << "| setting | role | type | default | choices | meaning |\n|---|---|---|---|---|---|\n";
+    std::cout << "| setting | role | type | default | choices | values | meaning |\n"
+              << "|---|---|---|---|---|---|---|\n";
     for (const Setting& s : kind.settings.settings())
       std::cout << "| " << s.name << " | " << role_name(s.role) << " | "
-                << value_type(s.default_value) << " | " << cell(param_to_string(s.default_value))
-                << " | " << cell(choices_text(s)) << " | " << cell(s.help) << " |\n";
+                << (s.list ? std::string(value_type(s.list->item)) + " list"
+                           : value_type(s.default_value))
+                << " | " << cell(param_to_string(s.default_value)) << " | " << cell(choices_text(s))
+                << " | " << cell(rules_text(s)) << " | " << cell(s.help) << " |\n";
     std::cout << "\n";
   }
 }
@@ -116,7 +140,9 @@ void add_describe_command(CLI::App& app, const JobRegistry& registry, int& exit_
       "  riskstep describe                          (every kind, Markdown)\n"
       "  riskstep describe backtest_var --format json\n"
       "Roles: identity and label settings enter the task id (identity also the seed); input\n"
-      "settings locate data (its content enters the id); run settings never change a number.");
+      "settings locate data (its content enters the id); run settings never change a number.\n"
+      "Values: a list is given as 0.01,0.05 (integers also 0-9) or a spec's array; a path in a\n"
+      "spec file is relative to the spec file's folder; bounds are checked before any task runs.");
   command->add_option("kinds", options->kinds, "Job kinds (default: all)");
   command->add_option("--format", options->format, "markdown or json")
       ->check(CLI::IsMember({"markdown", "json"}))

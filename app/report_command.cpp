@@ -29,12 +29,17 @@ struct ReportOptions {
   bool force = false;
 };
 
+// report/report.py runs the riskstep_report package beside it (Python puts the script's folder
+// on its path), so a folder holding the script but not the package is not a report folder.
 std::string find_report_script() {
-  return find_resource_dir({"report", "RISKSTEP_REPORT_SCRIPTS", "report", {"report.py"}}) +
+  return find_resource_dir({"report",
+                            "RISKSTEP_REPORT_SCRIPTS",
+                            "report",
+                            {"report.py", "riskstep_report/html_report.py"}}) +
          "/report.py";
 }
 
-// A page riskstep wrote (so it may be replaced): report.py's own title line near the top.
+// A page riskstep wrote (so it may be replaced): html_report.py's own title line near the top.
 bool is_riskstep_report(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   std::string head(4096, '\0');

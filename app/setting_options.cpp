@@ -15,7 +15,10 @@ std::string option_name(const std::string& setting) {
 namespace {
 
 std::string help_of(const Setting& setting) {
-  return setting.help + (setting.role == SettingRole::run ? " [run setting]" : "");
+  // A path on the command line is the current directory's, as the shell has it: nothing to add.
+  const std::string rules = setting.path ? "" : rules_text(setting);
+  return setting.help + (rules.empty() ? "" : " (" + rules + ")") +
+         (setting.role == SettingRole::run ? " [run setting]" : "");
 }
 
 template <typename T>
@@ -30,7 +33,7 @@ CLI::Option* typed_option(CLI::App& command, const Setting& setting,
       },
       help_of(setting));
   option->default_str(param_to_string(setting.default_value));
-  if (!setting.choices.empty()) option->check(CLI::IsMember(setting.choices));
+  if (!setting.choices.empty() && !setting.list) option->check(CLI::IsMember(setting.choices));
   return option;
 }
 
@@ -51,7 +54,8 @@ std::pair<CLI::Option*, CLI::Option*> flag_options(CLI::App& command, const Sett
 }  // namespace
 
 SettingOptions::SettingOptions(CLI::App& command, const SettingsSchema& settings,
-                               const std::set<std::string>& skip) {
+                               const std::set<std::string>& skip)
+    : command_(command), settings_(settings) {
   for (const Setting& setting : settings.settings()) {
     if (skip.count(setting.name)) continue;
     Bound bound{setting.name, nullptr, nullptr,
@@ -83,6 +87,33 @@ Params SettingOptions::given() const {
     if (on || off) params[bound.name] = *bound.value;
   }
   return params;
+}
+
+void SettingOptions::add_axis(const std::string& name, const std::string& option,
+                              const std::string& default_text, const std::string& help) {
+  const Setting* setting = settings_.find(name);
+  if (setting == nullptr || setting->list)
+    throw std::logic_error("add_axis: " + name + " is no setting of one value");
+  std::string values;
+  for (const std::string& choice : setting->choices)
+    values += (values.empty() ? " of " : ", ") + choice;
+  const std::string bounds = bounds_text(*setting);
+  if (!bounds.empty()) values += ", each " + bounds;
+  auto text = std::make_shared<std::string>(default_text);
+  command_.add_option(option, *text, help + ": a list" + values)->capture_default_str();
+  axes_.push_back({name, option, text});
+}
+
+std::vector<ParamValue> SettingOptions::axis(const std::string& name) const {
+  for (const Axis& axis : axes_)
+    if (axis.name == name) {
+      try {
+        return settings_.checked_items(name, *axis.text);
+      } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument(axis.option + ": " + error.what());
+      }
+    }
+  throw std::logic_error("axis: no option for " + name);
 }
 
 }  // namespace riskstep

@@ -101,9 +101,9 @@ struct SpecCopy {
   fs::path path;
   std::string text;
 };
-SpecCopy spec_copy(const SubmitOptions& o, const SlurmRequest& r) {
+SpecCopy spec_copy(const SubmitOptions& o, const SlurmRequest& r, const SweepPlan& plan) {
   return {out_layout::slurm_dir(r.out_dir) + "/" + r.job_name + ".spec.toml",
-          spec_toml(load_sweep_spec(o.spec))};
+          spec_toml(bind_settings(load_sweep_spec(o.spec), plan.settings))};
 }
 
 // File systems each node has its own of: a path there on the submit host is not the compute
@@ -200,7 +200,7 @@ int submit(SubmitOptions& o, const JobRegistry& registry) {
   r = build_request(o);
   const SweepPlan plan = check_spec(r, o.spec, registry);
   warn_about(r, plan, registry);
-  copy = spec_copy(o, r);
+  copy = spec_copy(o, r, plan);
   r.spec_path = copy.path.string();
   scripts = render_slurm_scripts(r, find_slurm_template_dir());
   const fs::path log_dir = out_layout::slurm_dir(r.out_dir);

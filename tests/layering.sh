@@ -30,6 +30,12 @@ violations data "$include\"(models|stats)/" "models/ or stats/"
 violations pipeline "$include\"(jobs|models|app|training|data|stats)/" \
   "jobs/, models/, app/, training/, data/ or stats/"
 violations app "$include\"(jobs|models|training|data|stats)/" "a kind or its science"
+# Inside the engine: a run uses the spec, the layout, the process and the store, never back.
+for part in core spec layout process store comm cluster tables; do
+  violations pipeline/$part "$include\"pipeline/run/" "pipeline/run/ (the sweep uses it, not back)"
+done
+violations pipeline/core "$include\"pipeline/(spec|layout|process|store|comm|cluster|tables)/" \
+  "another part of the engine (core is what a study sees)"
 violations training "$include\"(jobs|models|app)/" "a model, a kind or the command line"
 if ! libraries=$(ldd "$unit_binary"); then
   echo "FAIL: cannot list the libraries of $unit_binary"

@@ -12,7 +12,6 @@
 #include "app/run_command.h"
 #include "app/setting_options.h"
 #include "jobs/backtest_var/backtest_settings.h"
-#include "jobs/backtest_var/seed_range.h"
 #include "jobs/backtest_var/var_table.h"
 #include "pipeline/spec/sweep_spec.h"
 #include "pipeline/store/output_path.h"
@@ -22,29 +21,13 @@ namespace riskstep {
 namespace {
 
 struct BacktestOptions {
-  std::unique_ptr<SettingOptions> settings;  // --index, --period, --levels, --window, ...
+  std::unique_ptr<SettingOptions> settings;  // --index, --period, --levels, ..., --models, --seeds
   bool synthetic = false;
-  std::string models = "hs,cmm,garch";
-  std::string seeds = "0";
   uint64_t spec_seed = 20231;
   std::string out;
   bool force = false;
   bool csv = false;
 };
-
-std::vector<ParamValue> model_list(const std::string& text) {
-  std::vector<ParamValue> models;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (item.empty()) continue;
-    if (std::find(models.begin(), models.end(), ParamValue(item)) != models.end())
-      throw std::invalid_argument("--models: '" + item + "' is listed twice");
-    models.emplace_back(item);
-  }
-  if (models.empty()) throw std::invalid_argument("--models: no model given");
-  return models;
-}
 
 // The command as a spec: what it runs is exactly what `riskstep sweep` runs for that spec, and
 // the results file records it.
@@ -66,9 +49,8 @@ SweepSpec backtest_spec(const BacktestOptions& options) {
     spec.fixed["index"] =
         options.synthetic ? std::string("synthetic") : std::filesystem::path(data).stem().string();
   }
-  std::vector<ParamValue> seeds;
-  for (int64_t seed : parse_seed_list(options.seeds)) seeds.emplace_back(seed);
-  spec.grid = {{"model", model_list(options.models)}, {"seed", seeds}};
+  spec.grid = {{"model", options.settings->axis("model")},
+               {"seed", options.settings->axis("seed")}};
   spec.locations = {{"grid.model", "--models"}, {"grid.seed", "--seeds"}};
   for (const auto& [name, value] : spec.fixed) spec.locations["fixed." + name] = option_name(name);
   std::vector<ParamValue> classical;
@@ -119,12 +101,8 @@ void add_backtest_command(CLI::App& app, const JobRegistry& registry, int& exit_
   options->settings = std::make_unique<SettingOptions>(
       *command, registry.kind("backtest_var").settings, std::set<std::string>{"model", "seed"});
   command->add_flag("--synthetic", options->synthetic, "Use the built-in synthetic market");
-  std::string model_names;
-  for (const auto& model : var_models()) model_names += (model_names.empty() ? "" : ",") + model;
-  command->add_option("--models", options->models, "Comma list of " + model_names)
-      ->capture_default_str();
-  command->add_option("--seeds", options->seeds, "Network seeds: 0-9, 1,4,7 ...")
-      ->capture_default_str();
+  options->settings->add_axis("model", "--models", "hs,cmm,garch", "VaR models");
+  options->settings->add_axis("seed", "--seeds", "0", "Network seeds, e.g. 0-9 or 1,4,7");
   command->add_option("--spec-seed", options->spec_seed, "Seed all task seeds derive from")
       ->capture_default_str();
   command->add_option("--out", options->out, "HDF5 results file to write (riskstep's own, or new)");

@@ -98,7 +98,7 @@ BacktestInput load_input(const Task& task) {
   input.model = s.model;
   input.index = s.index;
   input.period = parse_period(s.period);
-  input.levels = parse_levels(s.levels);
+  input.levels = s.levels;
   input.estimation_window = static_cast<size_t>(s.window);
   input.market = load_market_data(s);
   try {

@@ -12,13 +12,13 @@ namespace riskstep {
 
 struct BacktestSettings {
   std::string index;  // index name: <data_dir>/<index>.csv, or the synthetic market's seed
-  std::string period = "calm";        // calm | covid | YYYY | YYYY:YYYY | YYYY-MM-DD:YYYY-MM-DD
-  std::string model;                  // one of var_models()
-  std::string levels = "0.01";        // tail probabilities, "0.01,0.05"
-  std::string data;                   // a price CSV, or "synthetic"; else data_dir
-  std::string data_dir;               // holds <index>.csv
-  std::string price_column;           // "" = Close (or the file's only price column)
-  int64_t window = 251;               // rolling estimation window, in returns
+  std::string period = "calm";          // calm | covid | YYYY | YYYY:YYYY | YYYY-MM-DD:YYYY-MM-DD
+  std::string model;                    // one of var_models()
+  std::vector<double> levels = {0.01};  // tail probabilities, each in (0, 0.5)
+  std::string data;                     // a price CSV, or "synthetic"; else data_dir
+  std::string data_dir;                 // holds <index>.csv
+  std::string price_column;             // "" = Close (or the file's only price column)
+  int64_t window = 251;                 // rolling estimation window, in returns
   std::string garch_dist = "ged";     // ged | normal | student_t | skew_t | auto (AIC, full sample)
   std::string garch_kind = "garch";   // garch | gjr (fGarch's APARCH(1,1) with delta 2)
   std::string garch_start = "study";  // study: s2_1 = mean(e^2); fgarch: R fGarch's start

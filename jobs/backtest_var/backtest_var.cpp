@@ -25,6 +25,8 @@ std::string model_list() {
   return list;
 }
 
+// What a single setting may be is declared with it (backtest_settings.cpp) and checked wherever
+// it is given; here what a task needs of them together.
 void check_settings(const BacktestSettings& s) {
   if (s.model.empty())
     throw std::invalid_argument("setting 'model' is required (" + model_list() + ")");
@@ -38,13 +40,6 @@ void check_settings(const BacktestSettings& s) {
     throw std::invalid_argument("setting '" + std::string(s.data.empty() ? "data_dir" : "data") +
                                 "': no price file " + file);
   parse_period(s.period);
-  parse_levels(s.levels);
-  if (s.window < 2 || s.window > 5000)
-    throw std::invalid_argument("setting 'window': expected 2 to 5000 returns");
-  if (!(s.ewma_lambda > 0.0 && s.ewma_lambda < 1.0))
-    throw std::invalid_argument("setting 'ewma_lambda': expected a decay in (0, 1)");
-  if (!(s.evt_tail > 0.0 && s.evt_tail <= 0.5))
-    throw std::invalid_argument("setting 'evt_tail': expected a share in (0, 0.5]");
   if (s.model == "garch_evt") {
     const double k = std::floor(s.evt_tail * double(s.window));
     if (k < 5)
@@ -52,7 +47,7 @@ void check_settings(const BacktestSettings& s) {
           "settings 'evt_tail' x 'window': the GPD needs at least 5 "
           "excesses, got " +
           std::to_string(int(k)));
-    for (double level : parse_levels(s.levels))
+    for (double level : s.levels)
       if (!(level < k / double(s.window)))
         throw std::invalid_argument(
             "setting 'levels': GARCH-EVT estimates levels below its tail "
@@ -64,19 +59,11 @@ void check_settings(const BacktestSettings& s) {
     throw std::invalid_argument(
         "setting 'garch_dist': auto picks normal or GED for GARCH(1,1) "
         "only; name a distribution");
-  if (s.max_epochs < 1 || s.patience < 1 || s.batch_size < 1)
-    throw std::invalid_argument("settings max_epochs, patience and batch_size: expected >= 1");
   if (is_network_model(s.model)) task_architecture(s);
-  if (s.lags < 1 || s.lags > 250)
-    throw std::invalid_argument("setting 'lags': expected 1 to 250 returns");
   if (is_network_model(s.model) && s.mdn_filter == "garch" && s.garch_dist == "auto")
     throw std::invalid_argument(
         "setting 'garch_dist': the GARCH filter needs a distribution, not auto");
-  if (s.train_years < 0 || s.refit_days < 0)
-    throw std::invalid_argument("settings train_years and refit_days: expected >= 0");
   if (!s.train_start.empty()) parse_period(s.train_start + ":" + s.train_start);
-  if (s.simulations < 1 || s.simulations > 1000000)
-    throw std::invalid_argument("setting 'simulations': expected 1 to 1000000");
 }
 
 // The prices a task uses by content: from the file's first row through its test period's last

@@ -187,13 +187,26 @@ Table task_variants(const std::vector<TaskRecord>& records) {
   return table;
 }
 
+// One tail probability, checked as each item of the setting `levels` is.
+double compared_level(const std::string& text) {
+  std::vector<double> levels;
+  try {
+    levels = backtest_settings().read(Params{{"levels", text}}).levels;
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string("--level: ") + error.what());
+  }
+  if (levels.size() != 1)
+    throw std::invalid_argument("--level: expected one tail probability, got '" + text + "'");
+  return levels.front();
+}
+
 int run_compare(const CompareOptions& options) {
   const std::string path = out_layout::existing_results_file(options.input);
   if (options.list_tasks) {
     write_csv(std::cout, task_variants(read_results_file(path)));
     return 0;
   }
-  const double level = parse_levels(options.level).at(0);
+  const double level = compared_level(options.level);
   const std::string column = options.loss + "_" + format_level(level);
   const auto scores = variant_scores(read_results_file(path), column, level);
   if (scores.empty())

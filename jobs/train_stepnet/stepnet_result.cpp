@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "pipeline/core/setting_list.h"
+
 namespace riskstep {
 namespace {
 
@@ -35,8 +37,9 @@ Result training_result(const TrainSettings& s, const TrainingFacts& facts,
   Result result;
   result.attributes["dataset"] = s.dataset;
   result.attributes["attention"] = s.attention;
-  result.attributes["attention_blocks"] =
-      s.attention_blocks.empty() ? std::string("all") : s.attention_blocks;
+  std::vector<std::string> blocks;
+  for (const int block : s.attention_blocks) blocks.push_back(std::to_string(block));
+  result.attributes["attention_blocks"] = blocks.empty() ? std::string("all") : join_list(blocks);
   result.attributes["depth"] = int64_t(s.depth);
   result.attributes["block"] = s.block;
   result.attributes["parameter_count"] = facts.parameter_count;

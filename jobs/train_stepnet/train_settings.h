@@ -4,6 +4,7 @@
 // what is trained; run settings (threads, bucket_mb, backend, device, stop_after_epochs) only how.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "pipeline/core/typed_settings.h"
 
@@ -15,7 +16,7 @@ struct TrainSettings {
   int depth = 20;                         // 6n+2 (basic) or 9n+2 (bottleneck)
   std::string block = "basic";            // basic | bottleneck
   std::string attention = "none";         // none | se | stepnet
-  std::string attention_blocks;           // "0,4,8": global block indices; "" = all
+  std::vector<int> attention_blocks;      // global block indices (0-based); none = all
   int epochs = 2;
   int64_t global_batch = 128;  // over all ranks
   double base_lr = 0.1;        // for a global batch of 128, scaled linearly
@@ -40,7 +41,8 @@ struct TrainSettings {
 
 const SettingsOf<TrainSettings>& train_settings();
 
-// Throws std::invalid_argument "setting 'x': expected ..." for values no training can use.
+// Throws std::invalid_argument "setting 'x': expected ..." for settings no training can use
+// together (each one's own bounds are declared with it in train_settings.cpp).
 void check_train_settings(const TrainSettings& settings);
 
 }  // namespace riskstep

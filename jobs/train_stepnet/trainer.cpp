@@ -30,22 +30,6 @@ using namespace riskstep::vision;
 
 namespace {
 
-std::vector<int> parse_block_list(const std::string& text) {
-  std::vector<int> blocks;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (item.empty()) continue;
-    try {
-      blocks.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw std::invalid_argument(
-          "attention_blocks: expected comma-separated block indices, got '" + text + "'");
-    }
-  }
-  return blocks;
-}
-
 double learning_rate(const TrainSettings& s, int epoch) {
   double lr = s.base_lr * double(s.global_batch) / 128.0;
   if (epoch >= 0.5 * s.epochs) lr *= 0.1;  // 164 epochs: from epoch index 82 and 123
@@ -171,7 +155,7 @@ struct Trainer {
     config.in_channels = data.train.channels();
     config.num_classes = data.train.num_classes;
     config.attention = parse_attention(s.attention);
-    config.attention_blocks = parse_block_list(s.attention_blocks);
+    config.attention_blocks = s.attention_blocks;
     torch::manual_seed(seed);
     model = ResNet(config);
     model->to(device);

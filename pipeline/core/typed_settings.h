@@ -12,7 +12,14 @@
 //   }
 //   MySettings s = my_settings().read(task);   // defaults from MySettings{}, then the task's
 //
-// Field types: bool, int, int64_t, double, std::string.
+// Field types: bool, int, int64_t, double, std::string, and lists of them: std::vector of int,
+// int64_t, double or std::string (given as "0.01,0.05", an array in a spec, "0-9" among
+// integers: pipeline/core/setting_list.h). What a value may be is declared after the setting,
+// and checked wherever a value is given (spec, --set, option), before any task runs:
+//   .identity("window", &S::window, "Estimation window").between(2, 5000)
+//   .identity("levels", &S::levels, "Tail probabilities").above(0).below(0.5).distinct()
+//   .input("data_dir", &S::data_dir, "Price files").path()   // relative to the spec file
+// (also .at_least(v), .at_most(v), .non_empty(), .path({"synthetic"}) for words no file).
 #include <functional>
 #include <limits>
 #include <map>
@@ -22,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/core/setting_list.h"
 #include "pipeline/core/settings.h"
 
 namespace riskstep {
@@ -65,6 +73,40 @@ class SettingsOf {
     return *this;
   }
 
+  // Bounds of the number setting (or number list's items) declared last: inclusive, or (above,
+  // below) not.
+  SettingsOf& between(double min, double max) { return at_least(min).at_most(max); }
+  SettingsOf& at_least(double min) {
+    schema_.min({min, true});
+    return *this;
+  }
+  SettingsOf& above(double min) {
+    schema_.min({min, false});
+    return *this;
+  }
+  SettingsOf& at_most(double max) {
+    schema_.max({max, true});
+    return *this;
+  }
+  SettingsOf& below(double max) {
+    schema_.max({max, false});
+    return *this;
+  }
+  // The list declared last: no item twice; at least one item.
+  SettingsOf& distinct() {
+    schema_.distinct();
+    return *this;
+  }
+  SettingsOf& non_empty() {
+    schema_.non_empty();
+    return *this;
+  }
+  // The string setting declared last names a file or folder (Setting::path); `words` name none.
+  SettingsOf& path(std::vector<std::string> words = {}) {
+    schema_.path(std::move(words));
+    return *this;
+  }
+
   const SettingsSchema& schema() const { return schema_; }
 
   // Defaults from S{}, overlaid with `params` (checked against the schema first).
@@ -93,6 +135,7 @@ class SettingsOf {
     setting.help = std::move(help);
     setting.choices = std::move(choices);
     schema_.add(std::move(setting));
+    if constexpr (is_list<T>::value) schema_.list(as_param(typename T::value_type{}));
     setters_.emplace_back(name, [field, name](S& settings, const ParamValue& value) {
       settings.*field = from_param<T>(name, value);
     });
@@ -106,18 +149,41 @@ class SettingsOf {
   }
 
   template <typename T>
-  static ParamValue as_param(const T& value) {
-    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double> ||
-                  std::is_same_v<T, std::string>)
-      return ParamValue(value);
-    else
-      return ParamValue(static_cast<int64_t>(value));
-  }
+  struct is_list : std::false_type {};
+  template <typename T>
+  struct is_list<std::vector<T>> : std::true_type {};
 
   template <typename T>
+  static ParamValue as_param(const T& value) {
+    if constexpr (is_list<T>::value) {
+      std::vector<std::string> items;
+      for (const auto& item : value) items.push_back(param_to_string(as_param(item)));
+      return ParamValue(join_list(items));
+    } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double> ||
+                         std::is_same_v<T, std::string>) {
+      return ParamValue(value);
+    } else {
+      return ParamValue(static_cast<int64_t>(value));
+    }
+  }
+
+  // `value` as checked (SettingsSchema::checked): a list's is its canonical text.
+  template <typename T>
   static T from_param(const std::string& name, const ParamValue& value) {
-    if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double> ||
-                  std::is_same_v<T, std::string>) {
+    if constexpr (is_list<T>::value) {
+      using Item = typename T::value_type;
+      T items;
+      for (const std::string& item : split_list(std::get<std::string>(value))) {
+        if constexpr (std::is_same_v<Item, std::string>)
+          items.push_back(item);
+        else if constexpr (std::is_same_v<Item, double>)
+          items.push_back(parse_number(item).value());
+        else
+          items.push_back(from_param<Item>(name, ParamValue(parse_integer(item).value())));
+      }
+      return items;
+    } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double> ||
+                         std::is_same_v<T, std::string>) {
       return std::get<T>(value);
     } else {
       const int64_t wide = std::get<int64_t>(value);

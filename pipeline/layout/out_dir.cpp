@@ -14,7 +14,6 @@
 #include <stdexcept>
 
 #include "pipeline/core/sha256.h"
-#include "pipeline/run/sweep.h"
 #include "pipeline/store/atomic_file.h"
 #include "pipeline/store/output_path.h"
 #include "pipeline/store/task_group.h"

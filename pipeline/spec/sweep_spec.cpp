@@ -3,13 +3,13 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+
+#include "pipeline/core/setting_list.h"
 
 namespace riskstep {
 
@@ -49,14 +49,6 @@ std::string type_name(const toml::node& node) {
   }
 }
 
-bool is_path_key(const std::string& key) {
-  auto ends_with = [&](const std::string& suffix) {
-    return key.size() >= suffix.size() &&
-           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return key == "out" || ends_with("_dir") || ends_with("_path") || ends_with("_file");
-}
-
 std::string resolve_path(const std::string& value, const std::string& base_dir) {
   if (value.empty() || base_dir.empty()) return value;
   std::filesystem::path path(value);
@@ -73,27 +65,16 @@ std::optional<ParamValue> scalar(const toml::node& node) {
   return std::nullopt;
 }
 
-// "0-9" -> 0..9 inclusive; nullopt when the text is not a range.
-std::optional<std::vector<ParamValue>> integer_range(const SweepSpec& spec, const toml::node& node,
-                                                     const std::string& key) {
-  static const std::regex range(R"(^\s*(\d+)\s*-\s*(\d+)\s*$)");
-  std::smatch match;
-  const std::string& text = node.as_string()->get();
-  if (!std::regex_match(text, match, range)) return std::nullopt;
-  const auto bound = [&](const std::string& digits) {
-    int64_t value = 0;
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (error != std::errc() || end != digits.data() + digits.size())
-      fail(spec, node, key, "range '" + text + "': " + digits + " is too large");
-    return value;
-  };
-  const int64_t first = bound(match[1]);
-  const int64_t last = bound(match[2]);
-  if (first > last) fail(spec, node, key, "range '" + text + "' needs first <= last");
-  if (last - first >= 1000000) fail(spec, node, key, "range '" + text + "' is too large");
-  std::vector<ParamValue> values;
-  for (int64_t v = first; v <= last; ++v) values.emplace_back(v);
-  return values;
+// "0-9" -> 0..9 inclusive (setting_list.h); nullopt when the text is not a range.
+std::optional<std::vector<ParamValue>> range_values(const SweepSpec& spec, const toml::node& node,
+                                                    const std::string& key) {
+  try {
+    const auto range = integer_range(node.as_string()->get());
+    if (!range) return std::nullopt;
+    return std::vector<ParamValue>(range->begin(), range->end());
+  } catch (const std::invalid_argument& error) {
+    fail(spec, node, key, error.what());
+  }
 }
 
 // Values for a grid axis or a match rule: an array of scalars, an "a-b" range, or (for match
@@ -106,7 +87,7 @@ std::vector<ParamValue> value_list(const SweepSpec& spec, const toml::node& node
                                      "integer range";
   std::vector<ParamValue> values;
   if (node.is_string()) {
-    if (auto range = integer_range(spec, node, key)) return *range;
+    if (auto range = range_values(spec, node, key)) return *range;
   }
   if (auto array = node.as_array()) {
     for (const auto& element : *array) {
@@ -125,23 +106,30 @@ std::vector<ParamValue> value_list(const SweepSpec& spec, const toml::node& node
   fail(spec, node, key, expected + ", found " + type_name(node));
 }
 
+// An array for a list setting as the list's text (setting_list.h).
 std::string join_array(const SweepSpec& spec, const toml::array& array, const std::string& key) {
-  std::string joined;
+  std::vector<std::string> items;
   for (const auto& element : array) {
     auto value = scalar(element);
     if (!value)
       fail(spec, element, key, "expected an array of scalars, found " + type_name(element));
-    joined += (joined.empty() ? "" : ",") + param_to_string(*value);
+    items.push_back(param_to_string(*value));
+    if (items.back().find(',') != std::string::npos)
+      fail(spec, element, key, "item '" + items.back() + "' holds a comma, which separates items");
   }
-  return joined;
+  return join_list(items);
 }
 
-ValueMatch match_rule(const SweepSpec& spec, const toml::table& table, const std::string& name) {
+// `rule` names the rule in messages ("exclude"), `at` in SweepSpec::locations ("exclude[2]").
+ValueMatch match_rule(SweepSpec& spec, const toml::table& table, const std::string& rule,
+                      const std::string& at) {
   ValueMatch match;
-  for (const auto& [key, node] : table)
-    match[std::string(key.str())] =
-        value_list(spec, node, name + "." + std::string(key.str()), true);
-  if (match.empty()) fail(spec, table, name, "expected at least one key = values");
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    match[name] = value_list(spec, node, rule + "." + name, true);
+    spec.locations[at + "." + name] = where(spec, node) + ": key '" + rule + "." + name + "'";
+  }
+  if (match.empty()) fail(spec, table, rule, "expected at least one key = values");
   return match;
 }
 
@@ -219,19 +207,24 @@ std::string apply_override(toml::table& root, const std::string& override_text) 
 
   toml::table parsed = parse_value(value);
   toml::node& node = *parsed.get("v");
-  static const std::regex range(R"(^\s*\d+\s*-\s*\d+\s*$)");
-  const bool is_range = node.is_string() && std::regex_match(node.as_string()->get(), range);
-  if (grid && !node.is_array() && !is_range) {  // "a,b" or one value: an axis of those values
+  if (grid && !node.is_array()) {  // "a,b", "0-9,12" or one value: an axis of those values
     toml::array list;
-    std::stringstream pieces(node.is_string() ? value : std::string());
-    std::string piece;
-    while (std::getline(pieces, piece, ',')) {
-      piece.erase(0, piece.find_first_not_of(" \t"));
-      piece.erase(piece.find_last_not_of(" \t") + 1);
-      toml::table element = parse_value(piece);
-      list.push_back(std::move(*element.get("v")));
+    if (node.is_string()) {
+      try {
+        for (const std::string& piece : split_list(value)) {
+          if (const auto range = integer_range(piece)) {
+            for (const int64_t item : *range) list.push_back(item);
+          } else {
+            toml::table element = parse_value(piece);
+            list.push_back(std::move(*element.get("v")));
+          }
+        }
+      } catch (const std::invalid_argument& error) {  // an empty item, a bad range
+        throw SpecError(source + ": " + error.what());
+      }
+    } else {
+      list.push_back(std::move(node));
     }
-    if (!node.is_string()) list.push_back(std::move(node));
     toml::table wrapper = toml::parse("v = []", source);
     *wrapper.get("v")->as_array() = std::move(list);
     target->insert_or_assign(name, std::move(*wrapper.get("v")));
@@ -320,7 +313,7 @@ void parse_top_level(const toml::table& root, const std::string& base_dir, Sweep
   }
 }
 
-void parse_fixed(const toml::table& root, const std::string& base_dir, SweepSpec& spec) {
+void parse_fixed(const toml::table& root, SweepSpec& spec) {
   const toml::node* fixed = root.get("fixed");
   if (!fixed) return;
   if (!fixed->is_table()) fail(spec, *fixed, "fixed", "expected a table [fixed]");
@@ -328,11 +321,10 @@ void parse_fixed(const toml::table& root, const std::string& base_dir, SweepSpec
     const std::string full = "fixed." + key;
     spec.locations[full] = where(spec, *node) + ": key '" + full + "'";
     if (auto value = scalar(*node)) {
-      if (auto* s = std::get_if<std::string>(&*value); s && is_path_key(key))
-        *s = resolve_path(*s, base_dir);
       spec.fixed[key] = *value;
     } else if (auto array = node->as_array()) {
       spec.fixed[key] = join_array(spec, *array, full);
+      spec.arrays.insert(full);
     } else {
       fail(spec, *node, full,
            "expected a string, number, boolean or array of them, found " + type_name(*node));
@@ -340,7 +332,7 @@ void parse_fixed(const toml::table& root, const std::string& base_dir, SweepSpec
   }
 }
 
-void parse_grid(const toml::table& root, const std::string& base_dir, SweepSpec& spec) {
+void parse_grid(const toml::table& root, SweepSpec& spec) {
   const toml::node* grid = root.get("grid");
   if (!grid) return;
   if (!grid->is_table()) fail(spec, *grid, "grid", "expected a table [grid]");
@@ -349,11 +341,7 @@ void parse_grid(const toml::table& root, const std::string& base_dir, SweepSpec&
       fail(spec, *node, "grid." + key,
            "is also in [fixed]; a parameter is either fixed or an axis");
     spec.locations["grid." + key] = where(spec, *node) + ": key 'grid." + key + "'";
-    auto values = value_list(spec, *node, "grid." + key, false);
-    if (is_path_key(key))
-      for (auto& v : values)
-        if (auto* s = std::get_if<std::string>(&v)) *s = resolve_path(*s, base_dir);
-    spec.grid.emplace_back(key, std::move(values));
+    spec.grid.emplace_back(key, value_list(spec, *node, "grid." + key, false));
   }
 }
 
@@ -370,7 +358,7 @@ void check_known_keys(const SweepSpec& spec, const ValueMatch& match, const toml
       fail(spec, node, rule + "." + key, "names no [grid] axis or [fixed] parameter");
 }
 
-DropAxesRule parse_drop_rule(const SweepSpec& spec, const toml::node& rule_node) {
+DropAxesRule parse_drop_rule(SweepSpec& spec, const toml::node& rule_node, size_t index) {
   const toml::table& rule = *rule_node.as_table();
   DropAxesRule parsed;
   for (const auto& [key, node] : rule) {
@@ -385,7 +373,8 @@ DropAxesRule parse_drop_rule(const SweepSpec& spec, const toml::node& rule_node)
   if (!axes || !axes->is_array() || axes->as_array()->empty())
     fail(spec, axes ? *axes : rule_node, "drop_axes.axes",
          "expected a non-empty array of axis names");
-  parsed.when = match_rule(spec, *when->as_table(), "drop_axes.when");
+  parsed.when = match_rule(spec, *when->as_table(), "drop_axes.when",
+                           "drop_axes[" + std::to_string(index) + "].when");
   check_known_keys(spec, parsed.when, *when, "drop_axes.when");
   for (const auto& axis : *axes->as_array()) {
     if (!axis.is_string() || !is_axis(spec, axis.as_string()->get()))
@@ -398,13 +387,14 @@ DropAxesRule parse_drop_rule(const SweepSpec& spec, const toml::node& rule_node)
 void parse_rules(const toml::table& root, SweepSpec& spec) {
   if (const toml::node* exclude = root.get("exclude")) {
     for (const auto& rule : array_of_tables(spec, *exclude, "exclude")) {
-      spec.exclude.push_back(match_rule(spec, *rule.as_table(), "exclude"));
+      const std::string at = "exclude[" + std::to_string(spec.exclude.size()) + "]";
+      spec.exclude.push_back(match_rule(spec, *rule.as_table(), "exclude", at));
       check_known_keys(spec, spec.exclude.back(), rule, "exclude");
     }
   }
   if (const toml::node* drop = root.get("drop_axes"))
     for (const auto& rule : array_of_tables(spec, *drop, "drop_axes"))
-      spec.drop_axes.push_back(parse_drop_rule(spec, rule));
+      spec.drop_axes.push_back(parse_drop_rule(spec, rule, spec.drop_axes.size()));
 }
 
 }  // namespace
@@ -415,13 +405,17 @@ SweepSpec parse_sweep_spec(const std::string& text, const std::string& source,
   spec.source = source;
   spec.text = text;
   spec.overrides = overrides;
+  spec.base_dir = base_dir;
   std::map<std::string, std::string> override_locations;
   const toml::table root = parse_with_overrides(spec, overrides, override_locations);
   parse_top_level(root, base_dir, spec);
-  parse_fixed(root, base_dir, spec);
-  parse_grid(root, base_dir, spec);
+  parse_fixed(root, spec);
+  parse_grid(root, spec);
   for (const auto& [key, location] : override_locations)
-    if (spec.locations.count(key)) spec.locations[key] = location;
+    if (spec.locations.count(key)) {
+      spec.locations[key] = location;
+      spec.overridden.insert(key);
+    }
   parse_rules(root, spec);
   return spec;
 }
@@ -494,27 +488,60 @@ bool matches(const ValueMatch& match, const Params& params) {
 }
 }  // namespace
 
-void check_settings(const SweepSpec& spec, const SettingsSchema& settings) {
-  auto check = [&](const std::string& key, const std::string& name, const ParamValue& value) {
-    const std::string at =
-        spec.locations.count(key) ? spec.locations.at(key) : spec.source + ": key '" + key + "'";
-    const Setting* setting = settings.find(name);
-    if (setting == nullptr)
-      throw SpecError(at + ": not a setting of " + spec.kind +
-                      did_you_mean(name, settings.names()));
-    if (key.rfind("grid.", 0) == 0 && setting->role == SettingRole::run)
-      throw SpecError(at + ": '" + name +
-                      "' is a run setting (it never changes a result), so it cannot be a grid "
-                      "axis: give one value in [fixed] or with --set");
-    try {
-      settings.checked(name, value);
-    } catch (const std::invalid_argument& error) {
-      throw SpecError(at + ": " + error.what());
-    }
-  };
-  for (const auto& [name, value] : spec.fixed) check("fixed." + name, name, value);
-  for (const auto& [name, values] : spec.grid)
-    for (const auto& value : values) check("grid." + name, name, value);
+namespace {
+
+// `value` of setting `name` at `key` ("fixed.x", "grid.x", "exclude[0].x": SweepSpec::locations),
+// checked and canonical, a relative path resolved.
+ParamValue bound_value(const SweepSpec& spec, const SettingsSchema& settings,
+                       const std::string& key, const std::string& name, const ParamValue& value) {
+  const std::string at =
+      spec.locations.count(key) ? spec.locations.at(key) : spec.source + ": key '" + key + "'";
+  const Setting* setting = settings.find(name);
+  if (setting == nullptr)
+    throw SpecError(at + ": not a setting of " + spec.kind + did_you_mean(name, settings.names()));
+  if (key.rfind("grid.", 0) == 0 && setting->role == SettingRole::run)
+    throw SpecError(at + ": '" + name +
+                    "' is a run setting (it never changes a result), so it cannot be a grid "
+                    "axis: give one value in [fixed] or with --set");
+  if (spec.arrays.count(key) && !setting->list)
+    throw SpecError(at + ": setting '" + name + "' is no list: expected " +
+                    riskstep::type_name(setting->default_value) +
+                    ", got an array (values for one task each make a [grid] axis)");
+  ParamValue checked;
+  try {
+    checked = settings.checked(name, value);
+  } catch (const std::invalid_argument& error) {
+    throw SpecError(at + ": " + error.what());
+  }
+  const auto* text = std::get_if<std::string>(&checked);
+  if (!setting->path || !text) return checked;
+  const auto& words = setting->path_words;
+  if (std::find(words.begin(), words.end(), *text) != words.end()) return checked;
+  // A path given with --set was typed in the shell: it is the current directory's.
+  return resolve_path(
+      *text, spec.overridden.count(key) ? std::filesystem::current_path().string() : spec.base_dir);
+}
+
+void bind_match(const SweepSpec& spec, const SettingsSchema& settings, const std::string& at,
+                ValueMatch& match) {
+  for (auto& [name, values] : match)
+    for (auto& value : values) value = bound_value(spec, settings, at + "." + name, name, value);
+}
+
+}  // namespace
+
+SweepSpec bind_settings(const SweepSpec& spec, const SettingsSchema& settings) {
+  SweepSpec bound = spec;
+  for (auto& [name, value] : bound.fixed)
+    value = bound_value(spec, settings, "fixed." + name, name, value);
+  for (auto& [name, values] : bound.grid)
+    for (auto& value : values) value = bound_value(spec, settings, "grid." + name, name, value);
+  for (size_t i = 0; i < bound.exclude.size(); ++i)
+    bind_match(spec, settings, "exclude[" + std::to_string(i) + "]", bound.exclude[i]);
+  for (size_t i = 0; i < bound.drop_axes.size(); ++i)
+    bind_match(spec, settings, "drop_axes[" + std::to_string(i) + "].when",
+               bound.drop_axes[i].when);
+  return bound;
 }
 
 namespace {
@@ -542,9 +569,9 @@ Task make_spec_task(const SweepSpec& spec, const SettingsSchema& settings, const
 }
 }  // namespace
 
-void for_each_task(const SweepSpec& spec, const SettingsSchema& settings, size_t max_tasks,
+void for_each_task(const SweepSpec& given, const SettingsSchema& settings, size_t max_tasks,
                    const InputDigest& input_digest, const std::function<void(Task&&)>& take) {
-  check_settings(spec, settings);
+  const SweepSpec spec = bind_settings(given, settings);
   check_grid_size(spec, max_tasks);
   std::vector<size_t> index(spec.grid.size(), 0);
   while (true) {

@@ -58,7 +58,7 @@ TOML
 run 2 huge "$test_kinds" sweep huge.toml --out huge --dry-run
 says huge "combinations (the limit, --max-tasks)"
 run 2 seeds "$riskstep" backtest --synthetic --models mdn2 --seeds 0-100000000
-says seeds "more than 100000 seeds"
+says seeds "stands for more than 100000 integers"
 
 echo "== 5. misspelt settings"
 printf 'kind = "backtest_var"\n[fixed]\nwindw = 100\n' > typo.toml

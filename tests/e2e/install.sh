@@ -12,7 +12,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 prefix=$work/prefix
 cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log" || fail "cmake --install"
 for file in bin/riskstep share/riskstep/slurm/sweep.sbatch.in share/riskstep/report/report.py \
-            share/riskstep/specs/smoke.toml; do
+            share/riskstep/report/riskstep_report/html_report.py \
+            share/riskstep/report/riskstep_report/stepnet_claims.csv share/riskstep/specs/smoke.toml; do
   [ -e "$prefix/$file" ] || fail "not installed: $file"
 done
 
@@ -49,4 +50,6 @@ assert len(tables[0]["rows"]) == 2 * 2 * 3 * 2, len(tables[0]["rows"])  # index 
 PY
 grep -q "$prefix/bin/riskstep" "$work/dry.txt" || fail "the Slurm script does not run the installed riskstep"
 grep -q "<title>riskstep report" "$work/smoke/report.html" || fail "no report.html"
+grep -q 'id="figures">Figures' "$work/smoke/report.html" || fail "report.html has no figures"
+[ ! -e "$prefix/share/riskstep/report/tests" ] || fail "the report's tests were installed"
 echo "ok (source and build trees hidden: $hidden)"

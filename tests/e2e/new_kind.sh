@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A new study kind is one folder plus one registry line, its command included: the template kind
-# "example" (tests/kinds/example), registered only in the test registry (tests/kinds/registry.cpp),
+# "example" (tests/kinds/example), registered only in the test registry (tests/kinds/main.cpp),
 # runs through the test binary as a user would run a shipped kind: its own command, a sweep on 2
 # ranks, aggregate's table, describe. The shipped riskstep does not know it.
 # Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY

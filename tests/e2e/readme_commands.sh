@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's Commands section, run as it stands: its ```sh blocks are extracted from the
 # README itself (so the README cannot drift from the binary) and run line by line, in a scratch
-# directory that sees the checkout's jobs/ and results/, with `B` pointing at the binary under test.
+# directory that sees the checkout's jobs/, report/ and results/, with `B` pointing at the binary
+# under test.
 # Any command that fails fails the test, naming the command.
 # Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA TEST_KINDS_BINARY
 set -u
@@ -28,6 +29,7 @@ grep -q '^B=build/riskstep$' "$work/commands.txt" || fail "the block no longer s
 
 ln -s "$source/jobs" "$work/jobs"
 ln -s "$source/results" "$work/results"
+ln -s "$source/report" "$work/report"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cd "$work" || fail "cd $work"
 B=$riskstep
@@ -42,7 +44,8 @@ $(tail -5 "$work/out.$n")"
 done < "$work/commands.txt"
 
 # What the block promises exists.
-for file in covid.h5 y2020.h5 out/smoke/results.h5 s.h5 s2.h5 out/smoke/report.html stepnet.html; do
+for file in covid.h5 y2020.h5 out/smoke/results.h5 s.h5 s2.h5 out/smoke/report.html stepnet.html \
+            out/smoke_figures/alpha_calm_var.png; do
   [ -s "$file" ] || fail "the README's commands did not write $file"
 done
 echo "ran $n README commands"

@@ -14,11 +14,21 @@ const riskstep::SettingsSchema& schema() {
   using riskstep::SettingRole;
   static const riskstep::SettingsSchema settings = [] {
     riskstep::SettingsSchema s;
-    for (const char* name : {"model", "period", "levels", "data_dir", "out_file"})
+    for (const char* name : {"model", "period", "out_file"})
       s.add({name, std::string(), SettingRole::identity, "", {}, {}});
+    s.add({"data_dir", std::string(), SettingRole::input, "", {}, {}}).path({"none"});
+    s.add({"levels", std::string("0.01"), SettingRole::identity, "", {}, {}})
+        .list(0.0)
+        .min({0, false})
+        .max({0.5, false})
+        .distinct();
+    s.add({"blocks", std::string(), SettingRole::identity, "", {}, {}}).list(int64_t{0});
     s.add({"kind_of", std::string("a"), SettingRole::identity, "", {"a", "b"}, {}});
-    for (const char* name : {"seed", "i", "window"})
+    for (const char* name : {"seed", "i"})
       s.add({name, int64_t{0}, SettingRole::identity, "", {}, {}});
+    s.add({"window", int64_t{251}, SettingRole::identity, "", {}, {}})
+        .min({2, true})
+        .max({5000, true});
     s.add({"lr", 0.1, SettingRole::identity, "", {}, {}});
     s.add({"flag", false, SettingRole::identity, "", {}, {}});
     s.add({"threads", int64_t{0}, SettingRole::run, "", {}, {}});

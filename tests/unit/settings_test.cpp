@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "pipeline/core/setting_list.h"
+
 #include "pipeline/core/typed_settings.h"
 #include "test_data.h"
 
@@ -80,6 +84,154 @@ TEST(Settings, UsedWhenNeedsAnIdentitySelectorDeclaredFirst) {
   EXPECT_THROW(schema.used_when("nonexistent", {"a"}), std::logic_error);
   EXPECT_THROW(schema.used_when("threads", {"a"}), std::logic_error);  // a run setting
   EXPECT_NO_THROW(schema.used_when("attention", {"se"}));              // threads: se only
+}
+
+TEST(SettingList, SplitsTrimsAndExpandsRanges) {
+  EXPECT_EQ(split_list(" 0.01, 0.05 "), (std::vector<std::string>{"0.01", "0.05"}));
+  EXPECT_EQ(split_list("hs"), (std::vector<std::string>{"hs"}));
+  EXPECT_TRUE(split_list("").empty());
+  EXPECT_TRUE(split_list("  ").empty());
+  EXPECT_THROW(split_list("a,,b"), std::invalid_argument);
+  EXPECT_THROW(split_list("a,"), std::invalid_argument);
+  EXPECT_EQ(join_list({"a", "b"}), "a,b");
+  EXPECT_EQ(integer_range("2-4"), (std::vector<int64_t>{2, 3, 4}));
+  EXPECT_EQ(integer_range(" 7 - 7 "), (std::vector<int64_t>{7}));
+  EXPECT_FALSE(integer_range("-3"));  // a negative number, no range
+  EXPECT_FALSE(integer_range("a-b"));
+  EXPECT_FALSE(integer_range("2008-01-01:2009-12-31"));
+  EXPECT_THROW(integer_range("9-2"), std::invalid_argument);
+  EXPECT_THROW(integer_range("0-99999999999999999999"), std::invalid_argument);
+  EXPECT_THROW(integer_range("0-1000000"), std::invalid_argument);  // 1000001 integers
+  EXPECT_EQ(parse_integer("-12"), int64_t{-12});
+  EXPECT_FALSE(parse_integer("1.5"));
+  EXPECT_FALSE(parse_integer(""));
+  EXPECT_EQ(parse_number("1e-2"), 0.01);
+  EXPECT_FALSE(parse_number("0.01x"));
+}
+
+struct Lists {
+  std::vector<double> levels = {0.01};
+  std::vector<int> blocks;
+  std::vector<std::string> models = {"hs"};
+  int64_t window = 251;
+  double lambda = 0.94;
+  std::string data;
+};
+
+const SettingsOf<Lists>& lists() {
+  static const auto bound = SettingsOf<Lists>()
+                                .identity("levels", &Lists::levels, "Levels")
+                                .above(0)
+                                .below(0.5)
+                                .distinct()
+                                .non_empty()
+                                .identity("blocks", &Lists::blocks, "Blocks")
+                                .at_least(0)
+                                .identity("models", &Lists::models, "Models", {"hs", "garch"})
+                                .identity("window", &Lists::window, "Window")
+                                .between(2, 5000)
+                                .identity("lambda", &Lists::lambda, "Decay")
+                                .above(0)
+                                .at_most(1)
+                                .input("data", &Lists::data, "Prices")
+                                .path({"synthetic"});
+  return bound;
+}
+
+std::string list_error(const std::string& name, const ParamValue& value) {
+  try {
+    lists().schema().checked(name, value);
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(Settings, ListDefaultsAreTheirCanonicalText) {
+  const auto& schema = lists().schema();
+  EXPECT_EQ(std::get<std::string>(schema.find("levels")->default_value), "0.01");
+  EXPECT_EQ(std::get<std::string>(schema.find("blocks")->default_value), "");
+  EXPECT_EQ(std::get<double>(schema.find("levels")->list->item), 0.0);  // its items' type
+  EXPECT_EQ(lists().read(Params{}).levels, (std::vector<double>{0.01}));
+  // Items are compared as values: 1e-2 is 0.01.
+  EXPECT_EQ(list_error("levels", std::string("0.01, 1e-2")),
+            "setting 'levels': item 0.01 is listed twice");
+}
+
+TEST(Settings, ListsAreReadAndCheckedItemByItem) {
+  const auto& schema = lists().schema();
+  EXPECT_EQ(schema.checked("levels", std::string("0.01, 0.05")), ParamValue("0.01,0.05"));
+  EXPECT_EQ(schema.checked("levels", 0.025), ParamValue("0.025"));  // one number: one item
+  EXPECT_EQ(schema.checked("blocks", std::string("0-2,8")), ParamValue("0,1,2,8"));
+  EXPECT_EQ(schema.checked("blocks", std::string("")), ParamValue(""));
+  const Lists read = lists().read(Params{{"levels", std::string("0.01,0.05")},
+                                         {"blocks", std::string("4,0")},
+                                         {"models", std::string("garch,hs")}});
+  EXPECT_EQ(read.levels, (std::vector<double>{0.01, 0.05}));
+  EXPECT_EQ(read.blocks, (std::vector<int>{4, 0}));
+  EXPECT_EQ(read.models, (std::vector<std::string>{"garch", "hs"}));
+  EXPECT_EQ(list_error("levels", std::string("0.01,0.5")),
+            "setting 'levels': item 0.5: expected more than 0 and less than 0.5");
+  EXPECT_EQ(list_error("levels", std::string("0.01,x")),
+            "setting 'levels': item 'x': expected a number");
+  EXPECT_EQ(list_error("levels", std::string("0.05,0.050")),
+            "setting 'levels': item 0.05 is listed twice");
+  EXPECT_EQ(list_error("levels", std::string("")), "setting 'levels': expected at least one item");
+  EXPECT_EQ(list_error("levels", true), "setting 'levels': expected a list of numbers, got true");
+  EXPECT_EQ(list_error("blocks", std::string("1,-1")),
+            "setting 'blocks': item -1: expected at least 0");
+  EXPECT_EQ(list_error("blocks", std::string("1.5")),
+            "setting 'blocks': item '1.5': expected an integer");
+  EXPECT_EQ(list_error("blocks", std::string("5-1")),
+            "setting 'blocks': range '5-1' runs backwards");
+  EXPECT_EQ(list_error("models", std::string("hs,garc")),
+            "setting 'models': item 'garc': expected one of hs, garch (did you mean 'garch'?)");
+  EXPECT_EQ(list_error("blocks", std::string("1,,2")), "setting 'blocks': an empty item in '1,,2'");
+}
+
+TEST(Settings, BoundsAreCheckedWhereverAValueIsGiven) {
+  EXPECT_EQ(list_error("window", int64_t{1}), "setting 'window': expected 2 to 5000, got 1");
+  EXPECT_EQ(list_error("window", int64_t{5001}), "setting 'window': expected 2 to 5000, got 5001");
+  EXPECT_EQ(list_error("window", int64_t{2}), "(no error)");
+  EXPECT_EQ(list_error("window", int64_t{5000}), "(no error)");
+  EXPECT_EQ(list_error("lambda", 0.0),
+            "setting 'lambda': expected more than 0 and at most 1, got 0.0");
+  EXPECT_EQ(list_error("lambda", int64_t{1}), "(no error)");  // inclusive, and an integer
+  EXPECT_EQ(list_error("lambda", std::nan("")),
+            "setting 'lambda': expected more than 0 and at most 1, got NaN");
+  // read() checks too, so a kind never sees a value outside its bounds.
+  EXPECT_THROW(lists().read(Params{{"window", int64_t{1}}}), std::invalid_argument);
+}
+
+TEST(Settings, DeclarationsSayWhatAValueMayBe) {
+  const auto& schema = lists().schema();
+  EXPECT_EQ(rules_text(*schema.find("levels")),
+            "a list of numbers, each more than 0 and less than 0.5, distinct, not empty");
+  EXPECT_EQ(rules_text(*schema.find("window")), "2 to 5000");
+  EXPECT_EQ(rules_text(*schema.find("data")), "a path, or synthetic");
+  EXPECT_TRUE(schema.find("data")->path);
+  EXPECT_FALSE(schema.find("window")->path);
+  // Rules that cannot apply are mistakes in the declaration.
+  SettingsSchema bad;
+  bad.add({"name", std::string("a"), SettingRole::identity, "", {}, {}, {}});
+  EXPECT_THROW(bad.min({0, true}), std::logic_error);  // no number
+  EXPECT_THROW(bad.distinct(), std::logic_error);      // no list
+  bad.add({"count", int64_t{1}, SettingRole::identity, "", {}, {}, {}});
+  EXPECT_THROW(bad.path(), std::logic_error);            // no string
+  EXPECT_THROW(bad.list(int64_t{0}), std::logic_error);  // no text default
+  bad.add({"items", std::string("1,x"), SettingRole::identity, "", {}, {}, {}});
+  EXPECT_THROW(bad.list(int64_t{0}), std::logic_error);  // a default that is no such list
+}
+
+TEST(Settings, CheckedItemsMakeAnAxisOfAScalarSetting) {
+  const auto& schema = lists().schema();
+  EXPECT_EQ(schema.checked_items("window", "251, 500-502"),
+            (std::vector<ParamValue>{int64_t{251}, int64_t{500}, int64_t{501}, int64_t{502}}));
+  EXPECT_EQ(schema.checked_items("lambda", "0.9,1"), (std::vector<ParamValue>{0.9, 1.0}));
+  EXPECT_THROW(schema.checked_items("window", "1"), std::invalid_argument);
+  EXPECT_THROW(schema.checked_items("window", "251,251"), std::invalid_argument);
+  EXPECT_THROW(schema.checked_items("window", ""), std::invalid_argument);
+  EXPECT_THROW(schema.checked_items("levels", "0.01"), std::logic_error);  // a list setting
 }
 
 TEST(Settings, ClosestNameIsATypoOrNothing) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 
 #include "test_data.h"
@@ -13,12 +14,22 @@ namespace {
 const SettingsSchema& schema() {
   static const SettingsSchema settings = [] {
     SettingsSchema s;
-    for (const char* name : {"model", "period", "name", "levels", "data_dir", "extra_dir"})
+    for (const char* name : {"model", "period", "name", "extra_dir"})
       s.add({name, std::string(), SettingRole::identity, "", {}, {}, {}});
+    s.add({"levels", std::string(), SettingRole::identity, "", {}, {}, {}})
+        .list(0.0)
+        .min({0, false})
+        .max({0.5, false})
+        .distinct();
+    s.add({"blocks", std::string(), SettingRole::identity, "", {}, {}, {}}).list(int64_t{0});
+    s.add({"data_dir", std::string(), SettingRole::input, "", {}, {}, {}}).path();
+    s.add({"data", std::string(), SettingRole::input, "", {}, {}, {}}).path({"synthetic"});
     for (const char* name : {"seed", "x", "m", "i"})
       s.add({name, int64_t{0}, SettingRole::identity, "", {}, {}, {}});
     s.add({"level", 0.01, SettingRole::identity, "", {}, {}, {}});
-    s.add({"window", int64_t{251}, SettingRole::identity, "", {}, {}, {}});
+    s.add({"window", int64_t{251}, SettingRole::identity, "", {}, {}, {}})
+        .min({2, true})
+        .max({5000, true});
     s.add({"threads", int64_t{0}, SettingRole::run, "", {}, {}, {}});
     s.add({"work_ms", int64_t{0}, SettingRole::run, "", {}, {}, {}});
     return s;
@@ -58,7 +69,9 @@ TEST(Spec, ExampleSpecExpandsWithDropAndExclude) {
   EXPECT_EQ(spec.kind, "echo");
   EXPECT_EQ(spec.seed, 7u);
   EXPECT_EQ(spec.out, std::string(RISKSTEP_SOURCE_DIR) + "/tests/specs/out/toy");
-  EXPECT_EQ(std::get<std::string>(spec.fixed.at("data_dir")),
+  // Paths resolve once the kind's settings say which settings are paths.
+  EXPECT_EQ(std::get<std::string>(spec.fixed.at("data_dir")), "../data");
+  EXPECT_EQ(std::get<std::string>(bind_settings(spec, schema()).fixed.at("data_dir")),
             std::string(RISKSTEP_SOURCE_DIR) + "/tests/data");
   EXPECT_EQ(std::get<std::string>(spec.fixed.at("levels")), "0.01,0.05");
   ASSERT_EQ(spec.grid.size(), 3u);
@@ -133,7 +146,7 @@ TEST(Spec, BadSpecsNameTheLineAndKey) {
        "spec.toml:3: key 'grid.model': expected a non-empty array of scalars or an \"a-b\" integer "
        "range, found a string"},
       {"kind = \"k\"\n[grid]\nseed = \"9-2\"\n",
-       "spec.toml:3: key 'grid.seed': range '9-2' needs first <= last"},
+       "spec.toml:3: key 'grid.seed': range '9-2' runs backwards"},
       {"kind = \"k\"\n[grid]\nm = [1, [2]]\n",
        "spec.toml:3: key 'grid.m': expected a non-empty array of scalars"},
       {"kind = \"k\"\n[grid]\nm = [1, 1]\n", "spec.toml:3: key 'grid.m': value 1 is listed twice"},
@@ -224,6 +237,89 @@ TEST(Spec, WrittenSpecParsesBackToTheSameTasks) {
              written = expand(parse_sweep_spec(spec_toml(ordered), "written.toml", "/elsewhere"));
   ASSERT_EQ(first.size(), written.size());
   for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].id, written[i].id);
+}
+
+TEST(Spec, PathSettingsResolveAgainstTheSpecFolderWhateverTheirName) {
+  const std::string text =
+      "kind = \"k\"\n[fixed]\ndata = \"prices/a.csv\"\ndata_dir = \"../d\"\n"
+      "extra_dir = \"rel\"\n";
+  const SweepSpec bound = bind_settings(parse(text), schema());
+  EXPECT_EQ(std::get<std::string>(bound.fixed.at("data")), "/base/dir/prices/a.csv");
+  EXPECT_EQ(std::get<std::string>(bound.fixed.at("data_dir")), "/base/d");
+  // A name ending in _dir makes no path: only the declaration does.
+  EXPECT_EQ(std::get<std::string>(bound.fixed.at("extra_dir")), "rel");
+  // Path words and absolute paths stay as they are.
+  const SweepSpec words = bind_settings(
+      parse("kind = \"k\"\n[fixed]\ndata = \"synthetic\"\ndata_dir = \"/abs\"\n"), schema());
+  EXPECT_EQ(std::get<std::string>(words.fixed.at("data")), "synthetic");
+  EXPECT_EQ(std::get<std::string>(words.fixed.at("data_dir")), "/abs");
+  // A path given with --set was typed in the shell: the current directory's.
+  const SweepSpec set = bind_settings(parse(text, {"data_dir=here"}), schema());
+  EXPECT_EQ(std::get<std::string>(set.fixed.at("data_dir")),
+            (std::filesystem::current_path() / "here").string());
+  // A grid of paths resolves each value; the written spec keeps them resolved.
+  const SweepSpec grid =
+      bind_settings(parse("kind = \"k\"\n[grid]\ndata = [\"a.csv\", \"synthetic\"]\n"), schema());
+  EXPECT_EQ(grid.grid[0].second,
+            (std::vector<ParamValue>{std::string("/base/dir/a.csv"), std::string("synthetic")}));
+  const SweepSpec again = parse_sweep_spec(spec_toml(grid), "written.toml", "/elsewhere");
+  EXPECT_EQ(bind_settings(again, schema()).grid[0].second, grid.grid[0].second);
+}
+
+TEST(Spec, ListSettingsAreOneTaskHoweverWritten) {
+  const auto id_of = [](const std::string& fixed, const std::vector<std::string>& set = {}) {
+    return expand(parse("kind = \"k\"\n[fixed]\n" + fixed + "\n", set)).at(0).id;
+  };
+  const std::string id = id_of("levels = [0.01, 0.05]");
+  EXPECT_EQ(id_of("levels = \"0.01, 0.05\""), id);
+  EXPECT_EQ(id_of("levels = \"1e-2,0.05\""), id);
+  EXPECT_EQ(id_of("", {"levels=0.01,0.05"}), id);
+  EXPECT_EQ(id_of("", {"levels=[0.01, 0.05]"}), id);
+  EXPECT_NE(id_of("levels = [0.05, 0.01]"), id);  // the order is the list's
+  // Integer lists take ranges; the task holds the canonical text.
+  const Task blocks = expand(parse("kind = \"k\"\n[fixed]\nblocks = \"0-2, 7\"\n")).at(0);
+  EXPECT_EQ(std::get<std::string>(blocks.params.at("blocks")), "0,1,2,7");
+  EXPECT_EQ(expand(parse("kind = \"k\"\n[fixed]\nblocks = [0, 1, 2, 7]\n")).at(0).id, blocks.id);
+}
+
+TEST(Spec, BadValuesFailWithLineSettingAndItem) {
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nwindow = 1\n"),
+            "spec.toml:3: key 'fixed.window': setting 'window': expected 2 to 5000, got 1");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[grid]\nwindow = [251, 9000]\n"),
+            "spec.toml:3: key 'grid.window': setting 'window': expected 2 to 5000, got 9000");
+  EXPECT_EQ(expand_error("kind = \"k\"\n", {"window=1"}),
+            "spec.toml: --set window=1: key 'fixed.window': setting 'window': expected 2 to 5000, "
+            "got 1");
+  EXPECT_EQ(expand_error("kind = \"k\"\n\n[fixed]\nlevels = [0.01, 0.7]\n"),
+            "spec.toml:4: key 'fixed.levels': setting 'levels': item 0.7: expected more than 0 "
+            "and less than 0.5");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nlevels = \"0.01,0.01\"\n"),
+            "spec.toml:3: key 'fixed.levels': setting 'levels': item 0.01 is listed twice");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nlevels = \"0.01,,0.05\"\n"),
+            "spec.toml:3: key 'fixed.levels': setting 'levels': an empty item in '0.01,,0.05'");
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nblocks = \"0,x\"\n"),
+            "spec.toml:3: key 'fixed.blocks': setting 'blocks': item 'x': expected an integer");
+  // Only a list setting takes an array.
+  EXPECT_EQ(expand_error("kind = \"k\"\n[fixed]\nperiod = [\"a\", \"b\"]\n"),
+            "spec.toml:3: key 'fixed.period': setting 'period' is no list: expected a string, got "
+            "an array (values for one task each make a [grid] axis)");
+  // Rule values are checked too, naming their line.
+  EXPECT_EQ(expand_error("kind = \"k\"\n[grid]\nwindow = [251, 500]\n[[exclude]]\nwindow = 1\n"),
+            "spec.toml:5: key 'exclude.window': setting 'window': expected 2 to 5000, got 1");
+}
+
+TEST(Spec, GridOverridesAndRulesReadValuesAsTheSettingDoes) {
+  const std::string text = "kind = \"k\"\n[grid]\nx = [0]\nlevel = [0.01, 1]\n";
+  const SweepSpec spec = parse(text, {"x=0-2,5"});
+  EXPECT_EQ(spec.grid[0].second,
+            (std::vector<ParamValue>{int64_t{0}, int64_t{1}, int64_t{2}, int64_t{5}}));
+  EXPECT_NE(error_of(text, {"x=1,,2"}).find("--set x=1,,2: an empty item in '1,,2'"),
+            std::string::npos)
+      << error_of(text, {"x=1,,2"});
+  // An integer in a rule for a number setting matches that number.
+  const auto tasks = expand(parse(text + "[[exclude]]\nlevel = 1\n"));
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(std::get<double>(tasks[0].params.at("level")), 0.01);
 }
 
 TEST(Spec, HostileTextIsRefusedBeforeItCosts) {

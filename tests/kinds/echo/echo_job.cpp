@@ -21,7 +21,7 @@ struct EchoSettings {
   std::string period;           // another label
   int64_t i = 0;                // an index, to make many distinct tasks
   int64_t seed = -1;            // a replicate number
-  std::string levels;           // a list, as VaR levels travel ("0.01,0.05")
+  std::vector<double> levels;   // a list setting, as VaR levels ("0.01,0.05")
   std::string data_dir;         // an input path (resolved against the spec): echo reads nothing
   std::string fail_if;          // this model throws (while fail_flag_file exists, if given)
   std::string nan_if;           // this model returns a NaN
@@ -41,14 +41,17 @@ const SettingsOf<EchoSettings>& echo_settings() {
           .identity("period", &EchoSettings::period, "Another label")
           .identity("i", &EchoSettings::i, "An index")
           .identity("seed", &EchoSettings::seed, "A replicate number")
-          .identity("levels", &EchoSettings::levels, "A comma-separated list")
+          .identity("levels", &EchoSettings::levels, "A list of numbers")
           .input("data_dir", &EchoSettings::data_dir, "A directory (only echoed)")
+          .path()
           .identity("fail_if", &EchoSettings::fail_if, "This model fails")
           .identity("nan_if", &EchoSettings::nan_if, "This model returns a NaN")
           .identity("stop_if", &EchoSettings::stop_if, "This model requests a clean stop")
           .run("work_ms", &EchoSettings::work_ms, "Sleep this many milliseconds")
           .run("fail_flag_file", &EchoSettings::fail_flag_file, "fail_if only while this exists")
+          .path()
           .run("log_file", &EchoSettings::log_file, "Append each finished task id here")
+          .path()
           .identity("cost", &EchoSettings::cost, "Relative cost (an axis in the engine tests)")
           .run("batch_by", &EchoSettings::batch_by, "Batch tasks with equal values of this")
           .run("device", &EchoSettings::device, "Device (echo computes nothing on it)",

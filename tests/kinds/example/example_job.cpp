@@ -29,21 +29,17 @@ const SettingsOf<ExampleSettings>& example_settings() {
   static const auto bound =
       SettingsOf<S>()
           .identity("distribution", &S::distribution, "Distribution drawn", {"normal", "uniform"})
-          .identity("draws", &S::draws, "Samples per task (1 to 10^7)")
+          .identity("draws", &S::draws, "Samples per task")
+          .between(1, 10'000'000)
           .identity("seed", &S::seed, "Replicate number");
   return bound;
 }
 
-// 2. The job: a task's settings and seed in, a Result out. Throws on failure.
+// 2. The job: a task's settings and seed in, a Result out. Throws on failure. (What one setting
+// may be is declared with it above and checked before any task runs; Job::validate is for what
+// settings need together, and for input data.)
 class ExampleJob : public Job {
  public:
-  void validate(const Task& task) const override {
-    const int64_t draws = example_settings().read(task).draws;
-    if (draws < 1 || draws > 10'000'000)
-      throw std::invalid_argument("setting 'draws': expected 1 to 10000000, got " +
-                                  std::to_string(draws));
-  }
-
   Result run(const Task& task, const TaskContext& /*context*/) override {
     const ExampleSettings s = example_settings().read(task);
     std::mt19937_64 generator(task.seed);  // the engine derives it from the spec seed and the id

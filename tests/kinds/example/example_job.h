@@ -4,7 +4,7 @@
 // them over replicates; `riskstep example` runs a few replicates in one process into one results
 // file. A new study is a copy of this folder under jobs/, renamed, plus one line in
 // jobs/study_kinds.cpp (docs/engine.md, "A new study kind"). Registered only in the test
-// registry (tests/kinds/registry.cpp), whose binary tests/e2e/new_kind.sh runs.
+// test binary (tests/kinds/main.cpp), which tests/e2e/new_kind.sh runs.
 #include "pipeline/core/job.h"
 
 namespace riskstep {

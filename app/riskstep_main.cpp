@@ -1,4 +1,4 @@
-// riskstep: one binary, a subcommand for each way of running the studies. The commands every
+// riskstep's command line: a subcommand for each way of running the studies. The commands every
 // kind shares are added here; each kind in the registry adds its own (JobKind::add_commands).
 #include <mpi.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include "app/aggregate_command.h"
 #include "app/cpu_kernels.h"
 #include "app/describe_command.h"
-#include "app/registry.h"
 #include "app/report_command.h"
+#include "app/riskstep_main.h"
 #include "app/runtime_libraries.h"
 #include "app/slurm_command.h"
 #include "app/sweep_command.h"
@@ -48,7 +48,9 @@ void add_commands(CLI::App& app, const riskstep::JobRegistry& registry, int& exi
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace riskstep {
+
+int riskstep_main(int argc, char** argv, const JobRegistry& registry) {
   namespace status = riskstep::exit_status;
   const int launcher = static_cast<int>(getppid());
   // Every subcommand may run under mpirun; without it MPI gives a world of one rank.
@@ -62,7 +64,6 @@ int main(int argc, char** argv) {
     return status::bad_input;
   }
 
-  const riskstep::JobRegistry registry = riskstep::make_job_registry();
   CLI::App app{"riskstep: distributed VaR backtests and StepNet training"};
   app.set_version_flag("--version", std::string(RISKSTEP_VERSION) + " (" RISKSTEP_GIT_COMMIT ")");
   app.require_subcommand(1);
@@ -108,3 +109,5 @@ int main(int argc, char** argv) {
   MPI_Finalize();
   return exit_status;
 }
+
+}  // namespace riskstep
