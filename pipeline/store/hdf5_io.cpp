@@ -341,7 +341,7 @@ TableAppender::TableAppender(hid_t parent, const std::string& path, const Table&
   check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
   check(H5Pset_obj_track_times(dcpl.get(), 0), what);
   Handle lcpl = link_plist();
-  dataset_ = dataset(H5Dcreate2(parent, path.c_str(), packed.file_type.get(), space.get(),
+  dataset_ = hdf5::dataset(H5Dcreate2(parent, path.c_str(), packed.file_type.get(), space.get(),
                                 lcpl.get(), dcpl.get(), H5P_DEFAULT),
                      "create " + what);
 }
