@@ -71,15 +71,15 @@ void expect_same(const TaskRecord& a, const TaskRecord& b) {
   EXPECT_EQ(a.result.summary.columns, b.result.summary.columns);
 }
 
-TEST(ResultStore, TaskFileRoundTripsEveryResultPart) {
+TEST(ResultStore, ResultsFileRoundTripsEveryResultPart) {
   const std::string dir = testing::scratch_dir();
-  const std::string path = dir + "/task.h5";
+  const std::string path = dir + "/results.h5";
   const TaskRecord record = sample_record("hs", 1.0);
   RunMetadata metadata = collect_run_metadata("kind = \"toy\"\n", 2);
-  write_task_file(path, metadata, record);
-  auto back = read_task_file(path);
-  ASSERT_TRUE(back.has_value());
-  expect_same(record, *back);
+  write_results_file(path, metadata, {record});
+  const auto back = read_results_file(path);
+  ASSERT_EQ(back.size(), 1u);
+  expect_same(record, back[0]);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp." + std::to_string(getpid())));
 
   const RunMetadata stored = read_run_metadata(path);
@@ -96,45 +96,35 @@ TEST(ResultStore, FailedTaskKeepsItsMessage) {
   record.task = testing::task_of("toy", {{"model", std::string("bad")}}, 1);
   record.status = "failed";
   record.error = "model 'bad' diverged";
-  write_task_file(path, collect_run_metadata("", 1), record);
-  auto back = read_task_file(path);
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->status, "failed");
-  EXPECT_EQ(back->error, "model 'bad' diverged");
+  write_results_file(path, collect_run_metadata("", 1), {record});
+  const auto back = read_results_file(path);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].status, "failed");
+  EXPECT_EQ(back[0].error, "model 'bad' diverged");
 }
 
-TEST(ResultStore, MissingPartialOrForeignFilesReadAsNothing) {
+TEST(ResultStore, PartialOrForeignFilesAreRefusedNamingThem) {
   const std::string dir = testing::scratch_dir();
-  EXPECT_FALSE(read_task_file(dir + "/absent.h5").has_value());
-
-  const std::string path = dir + "/task.h5";
-  write_task_file(path, collect_run_metadata("", 1), sample_record("hs", 1.0));
+  const std::string path = dir + "/results.h5";
+  write_results_file(path, collect_run_metadata("", 1), {sample_record("hs", 1.0)});
   const auto size = std::filesystem::file_size(path);
   for (auto keep : {size / 2, size - 100, uintmax_t{0}, uintmax_t{10}}) {
     const std::string cut = dir + "/cut_" + std::to_string(keep) + ".h5";
     std::filesystem::copy_file(path, cut);
     std::filesystem::resize_file(cut, keep);
-    EXPECT_FALSE(read_task_file(cut).has_value()) << "kept " << keep << " of " << size;
+    try {
+      read_results_file(cut);
+      FAIL() << "kept " << keep << " of " << size;
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what()).find(cut), std::string::npos) << error.what();
+    }
   }
   const std::string text = testing::write_scratch_file("not.h5", "hello\n");
-  EXPECT_FALSE(read_task_file(text).has_value());
-
-  // A results file is a riskstep file, but not a task file.
-  const std::string results = dir + "/results.h5";
-  write_results_file(results, collect_run_metadata("", 1), {sample_record("hs", 1.0)});
-  EXPECT_FALSE(read_task_file(results).has_value());
   try {
     read_summary_table(text);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("not.h5"), std::string::npos) << error.what();
-  }
-  try {
-    read_summary_table(path);
-    FAIL() << "expected an error";
-  } catch (const std::runtime_error& error) {
-    EXPECT_NE(std::string(error.what()).find("not a riskstep results file"), std::string::npos)
-        << error.what();
   }
 }
 
@@ -142,10 +132,12 @@ TEST(ResultStore, ClashingNamesAreRejected) {
   const std::string path = testing::scratch_dir() + "/clash.h5";
   TaskRecord record = sample_record("hs", 1.0);
   record.result.attributes["status"] = std::string("mine");
-  EXPECT_THROW(write_task_file(path, collect_run_metadata("", 1), record), std::invalid_argument);
+  EXPECT_THROW(write_results_file(path, collect_run_metadata("", 1), {record}),
+               std::invalid_argument);
   record = sample_record("hs", 1.0);
   record.result.tables["summary"] = record.result.tables["tests"];
-  EXPECT_THROW(write_task_file(path, collect_run_metadata("", 1), record), std::invalid_argument);
+  EXPECT_THROW(write_results_file(path, collect_run_metadata("", 1), {record}),
+               std::invalid_argument);
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
@@ -190,7 +182,7 @@ TEST(ResultStore, ReadableByH5pyAndH5dump) {
   const std::string script = testing::write_scratch_file("check.py", R"(
 import sys, json, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
-assert f.attrs["riskstep_format"] == "riskstep-results-3"
+assert f.attrs["riskstep_format"] == "riskstep-results-4"
 assert f.attrs["spec_text"] == 'kind = "toy"'
 t = f["tasks"][sys.argv[2]]
 assert t.attrs["kind"] == "toy"

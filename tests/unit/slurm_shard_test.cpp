@@ -19,6 +19,12 @@ std::vector<Task> grid(int n) {
   return tasks;
 }
 
+TaskList listed(const std::vector<Task>& tasks) {
+  TaskList list;
+  for (const Task& task : tasks) list.add(task);
+  return list;
+}
+
 TEST(SlurmShard, ParsesIndexOverCount) {
   const Shard s = parse_shard("2/5");
   EXPECT_EQ(s.index, 2u);
@@ -32,7 +38,7 @@ TEST(SlurmShard, ShardsPartitionTheGridEvenly) {
   for (size_t count : {1u, 2u, 3u, 7u, 23u, 40u}) {
     std::multiset<size_t> seen;
     for (size_t i = 0; i < count; ++i) {
-      const std::vector<size_t> part = shard_task_indices(tasks, {i, count});
+      const std::vector<size_t> part = shard_task_indices(listed(tasks), {i, count});
       EXPECT_TRUE(std::is_sorted(part.begin(), part.end()));
       EXPECT_LE(part.size(), tasks.size() / count + 1);
       EXPECT_GE(part.size(), tasks.size() / count);
@@ -45,12 +51,12 @@ TEST(SlurmShard, ShardsPartitionTheGridEvenly) {
 
 TEST(SlurmShard, ShardDependsOnIdsNotOnListOrder) {
   std::vector<Task> tasks = grid(10);
-  const std::vector<size_t> part = shard_task_indices(tasks, {1, 3});
+  const std::vector<size_t> part = shard_task_indices(listed(tasks), {1, 3});
   std::set<std::string> ids;
   for (size_t i : part) ids.insert(tasks[i].id);
   std::reverse(tasks.begin(), tasks.end());
   std::set<std::string> reversed_ids;
-  for (size_t i : shard_task_indices(tasks, {1, 3})) reversed_ids.insert(tasks[i].id);
+  for (size_t i : shard_task_indices(listed(tasks), {1, 3})) reversed_ids.insert(tasks[i].id);
   EXPECT_EQ(ids, reversed_ids);
   // Position in id order: shard 1 of 3 holds the 2nd, 5th, 8th smallest ids.
   std::vector<std::string> sorted;
