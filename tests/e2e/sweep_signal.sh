@@ -11,6 +11,10 @@ SPEC="$SOURCE/tests/specs/resume.toml"
 WORK=$(mktemp -d /tmp/riskstep-signal.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+records() { /usr/bin/python3 "$SOURCE/tests/e2e/count_records.py" "$@"; }  # DIR [--list]
+done_count() {  # OUT: the finished tasks, as the engine counts them ("N done" of --dry-run)
+  "$BINARY" sweep "$SPEC" --out "$1" --dry-run | tail -1 | sed -n 's/.*(\([0-9]*\) done,.*/\1/p'
+}
 export RISKSTEP_ECHO_LOG="$WORK/runs.log"
 sweep() {  # OUT: the sweep of the spec into OUT, on 2 ranks
   $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$1" --no-progress
@@ -20,7 +24,7 @@ setsid $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$WORK/out" --
   > "$WORK/first.txt" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
-  [ "$(ls "$WORK/out/tasks" 2>/dev/null | grep -c '\.h5$')" -ge 8 ] && break
+  [ "$(records "$WORK/out")" -ge 8 ] && break
   sleep 0.05
 done
 START=$(date +%s.%N)
@@ -36,17 +40,28 @@ ELAPSED=$(echo "$(date +%s.%N) - $START" | bc)
 # Leftover ranks (if mpirun died before its children) must be gone too.
 for _ in $(seq 1 100); do [ -z "$(ps -o pid= -s "$PID")" ] && break; sleep 0.1; done
 [ -z "$(ps -o pid= -s "$PID")" ] || fail "ranks still running after mpirun exited"
-DONE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
-echo "stopped after ${ELAPSED}s with status $STATUS and $DONE of 40 task files"
+DONE=$(done_count "$WORK/out")
+echo "stopped after ${ELAPSED}s with status $STATUS and $DONE of 40 tasks recorded"
+[ -n "$DONE" ] || fail "--dry-run did not count the finished tasks"
 [ "$STATUS" -ne 0 ] || fail "an interrupted sweep exited 0"
 [ "$DONE" -lt 40 ] || fail "the sweep finished before the signal"
 grep -q "interrupted; finished tasks are kept" "$WORK/first.txt" || { cat "$WORK/first.txt"; fail "no interruption message"; }
 [ -e "$WORK/out/results.h5" ] && fail "results.h5 written by an interrupted run"
-ls "$WORK/out/tasks" | grep -q tmp && fail "half-written temporaries left behind"
-for f in "$WORK"/out/tasks/*.h5; do
-  h5dump -H "$f" > /dev/null 2>&1 || fail "unreadable task file $f"
-done
-BEFORE=$(ls "$WORK/out/tasks" | grep -c '\.h5$')
+[ -z "$(find "$WORK/out" -name '*.tmp.*')" ] || fail "half-written temporaries left behind"
+# Every frame in the logs is whole: an interrupted run leaves no torn or damaged record.
+/usr/bin/python3 - "$WORK"/out/logs/*.log <<'PY' || fail "a record log holds a torn or damaged frame"
+import hashlib, struct, sys
+for path in sys.argv[1:]:
+    data, pos = open(path, "rb").read(), 0
+    while pos < len(data):
+        assert data[pos:pos + 8] == b"RSKREC1\n", (path, pos, "no frame magic")
+        (length,) = struct.unpack_from("<Q", data, pos + 8)
+        body = data[pos + 48:pos + 48 + length]
+        assert len(body) == length and hashlib.sha256(body).digest() == data[pos + 16:pos + 48], (path, pos)
+        pos += 48 + length
+PY
+BEFORE=$(records "$WORK/out")
+[ "$BEFORE" -eq "$DONE" ] || fail "--dry-run says $DONE done, the logs hold $BEFORE"
 
 sweep "$WORK/out" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt"; fail "resume failed"; }
 grep "sweep: 40 tasks" "$WORK/second.txt"
@@ -58,7 +73,7 @@ setsid $MPIRUN -x RISKSTEP_ECHO_LOG "$BINARY" sweep "$SPEC" --out "$WORK/usr1" -
   > "$WORK/usr1.txt" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
-  [ "$(ls "$WORK/usr1/tasks" 2>/dev/null | grep -c '\.h5$')" -ge 8 ] && break
+  [ "$(records "$WORK/usr1")" -ge 8 ] && break
   sleep 0.05
 done
 kill -USR1 "$PID"  # mpirun passes USR1 on to every rank
@@ -69,9 +84,12 @@ STATUS=$?
 [ "$STATUS" -eq 3 ] || { cat "$WORK/usr1.txt"; fail "USR1 gave status $STATUS, not 3"; }
 grep -q "stopped on request (SIGUSR1)" "$WORK/usr1.txt" || fail "no stop message"
 [ -e "$WORK/usr1/results.h5" ] || fail "a stopped sweep writes what is done into results.h5"
-ls "$WORK/usr1/tasks" | grep -q tmp && fail "temporaries left after USR1"
-N=$(ls "$WORK/usr1/tasks" | grep -c '\.h5$')
-echo "stopped with $N of 40 task files"
+[ -z "$(find "$WORK/usr1" -name '*.tmp.*')" ] || fail "temporaries left after USR1"
+N=$(done_count "$WORK/usr1")
+echo "stopped with $N of 40 tasks recorded"
+[ -n "$N" ] && [ "$N" -lt 40 ] || fail "USR1 did not stop the sweep early ($N done)"
+[ "$(/usr/bin/python3 -c 'import h5py, sys; print(len(h5py.File(sys.argv[1])["tasks"]))' "$WORK/usr1/results.h5")" -eq "$N" ] ||
+  fail "results.h5 of the stopped sweep does not hold its $N finished tasks"
 sweep "$WORK/usr1" > "$WORK/usr1-second.txt" 2>&1 ||
   { cat "$WORK/usr1-second.txt"; fail "resume after USR1 failed"; }
 grep -q "($((40 - N)) run now, $N already done)" "$WORK/usr1-second.txt" ||
