@@ -17,6 +17,7 @@
 #include "pipeline/core/exit_status.h"
 #include "pipeline/core/printable.h"
 #include "pipeline/process/launcher_watch.h"
+#include "pipeline/store/hdf5_image.h"
 #include "pipeline/version.h"
 
 namespace {
@@ -53,6 +54,7 @@ namespace riskstep {
 int riskstep_main(int argc, char** argv, const JobRegistry& registry) {
   namespace status = riskstep::exit_status;
   const int launcher = static_cast<int>(getppid());
+  riskstep::hdf5::skip_library_cleanup_at_exit();
   // Every subcommand may run under mpirun; without it MPI gives a world of one rank.
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);

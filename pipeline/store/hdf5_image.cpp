@@ -17,15 +17,29 @@ namespace riskstep::hdf5 {
 
 namespace {
 
+// A file whose writes failed (a full disk) cannot be closed any more: HDF5 1.10's metadata cache
+// stays broken and the file open (see skip_library_cleanup_at_exit). Its temporary is emptied,
+// so its blocks are given back now rather than when the process ends, and removed.
+void abandon(Handle& file, const std::string& temporary) {
+  if (file.valid()) {
+    if (::truncate(temporary.c_str(), 0) != 0) {
+      // Nothing to give back: the close below may fail too, which is all that is left to try.
+    }
+    file.close();
+  }
+  std::remove(temporary.c_str());
+}
+
 // Writes `temporary` completely and durably, or throws (having removed it).
 void write_temporary(const std::string& temporary, const std::string& shown,
                      const std::function<void(hid_t)>& fill) {
+  Handle file;
   try {
     Handle access = plist(H5Pcreate(H5P_FILE_ACCESS), "file access property list");
     check(H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST),
           "file format bounds");
-    Handle file = hdf5::file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
-                             "cannot create " + temporary);
+    file = hdf5::file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
+                      "cannot create " + temporary);
     fill(file.get());
     // H5Fclose reports success even when its last flush failed: flush first, and check.
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot write " + shown);
@@ -38,7 +52,7 @@ void write_temporary(const std::string& temporary, const std::string& shown,
     }
     ::close(fd);
   } catch (...) {
-    std::remove(temporary.c_str());
+    abandon(file, temporary);
     throw;
   }
 }
@@ -76,5 +90,7 @@ std::string write_file_named_by_digest(
   rename_into_place(temporary, path);
   return path;
 }
+
+void skip_library_cleanup_at_exit() { H5dont_atexit(); }
 
 }  // namespace riskstep::hdf5

@@ -20,4 +20,10 @@ std::string write_file_named_by_digest(
     const std::string& temporary_base, const std::function<void(hid_t file)>& fill,
     const std::function<std::string(const std::string&)>& name_for);
 
+// Called first in main, before any other HDF5 call. A file whose write failed (a full disk) can
+// never be closed (HDF5 1.10.8: its cache stays broken), and the library's own cleanup at exit
+// then crashed the process (SIGSEGV in H5F__close_cb) after riskstep had reported the error.
+// Every file riskstep writes is closed, and its close checked, before it counts as written.
+void skip_library_cleanup_at_exit();
+
 }  // namespace riskstep::hdf5
