@@ -363,12 +363,13 @@ bool write_merged_results(MPI_Comm comm, const std::string& dir, const TaskList&
     IndexContents contents;
     contents.parts = listed;
     size_t cursor = 0;
-    contents.next_link = [&](std::string& id, size_t& part) {
+    contents.next_link = [&](std::string& id, size_t& part, size_t& row) {
       for (; cursor < selected.size(); ++cursor) {
         const RecordLocation& at = scanned.of_task[selected[cursor]];
         if (!at.found()) continue;
         id = tasks.id(selected[cursor]);
         part = part_index.at(parts.part_of_log[at.log]);
+        row = at.entry;
         ++cursor;
         return true;
       }

@@ -366,6 +366,57 @@ void TableAppender::append(const Table& rows) {
   rows_ = total;
 }
 
+namespace {
+
+// The file and memory types of a column of Column::index() `type`.
+std::pair<Handle, Handle> column_types(size_t type, const std::string& what) {
+  if (type == 0)
+    return {datatype(H5Tcopy(H5T_IEEE_F64LE), what), datatype(H5Tcopy(H5T_NATIVE_DOUBLE), what)};
+  if (type == 1)
+    return {datatype(H5Tcopy(H5T_STD_I64LE), what), datatype(H5Tcopy(H5T_NATIVE_INT64), what)};
+  return {utf8_string_type(), utf8_string_type()};
+}
+
+}  // namespace
+
+ColumnAppender::ColumnAppender(hid_t parent, const std::string& path, size_t type)
+    : path_(path), type_(type) {
+  const std::string what = "column '" + path + "'";
+  const hsize_t none = 0, unlimited = H5S_UNLIMITED, chunk = kAppendValues;
+  Handle space = dataspace(H5Screate_simple(1, &none, &unlimited), what);
+  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), what);
+  check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
+  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  Handle lcpl = link_plist();
+  auto types = column_types(type, what);
+  dataset_ = hdf5::dataset(H5Dcreate2(parent, path.c_str(), types.first.get(), space.get(),
+                                      lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                           "create " + what);
+}
+
+void ColumnAppender::append(const Column& values) {
+  const std::string what = "column '" + path_ + "'";
+  if (values.index() != type_) throw std::invalid_argument(what + ": values of another type");
+  const hsize_t start = size_, count = column_size(values), total = size_ + count;
+  if (count == 0) return;
+  check(H5Dset_extent(dataset_.get(), &total), what + ": extend");
+  Handle file_space = dataspace(H5Dget_space(dataset_.get()), what);
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+        what);
+  Handle memory_space = dataspace(H5Screate_simple(1, &count, nullptr), what);
+  auto types = column_types(type_, what);
+  std::vector<const char*> strings;
+  const void* data = nullptr;
+  if (const auto* d = std::get_if<std::vector<double>>(&values)) data = d->data();
+  if (const auto* i = std::get_if<std::vector<int64_t>>(&values)) data = i->data();
+  if (const auto* t = std::get_if<std::vector<std::string>>(&values))
+    strings = c_strings(*t), data = strings.data();
+  check(H5Dwrite(dataset_.get(), types.second.get(), memory_space.get(), file_space.get(),
+                 transfer_plist(), data),
+        what);
+  size_ = total;
+}
+
 // One H5Dread for the whole table into 8-byte slots (double, int64_t or char* per column), as
 // write_table lays rows out: a read per column made HDF5 convert the dataset once per column
 // (each time through a fresh, zero-filled conversion buffer), which dominated `aggregate`.

@@ -58,4 +58,20 @@ class TableAppender {
   hsize_t rows_ = 0;
 };
 
+// A column written block by block (a part file's packed task data, packed_tasks.h): a chunked
+// 1-D dataset of f64, i64 or UTF-8 strings (`type`: Column::index() of what is appended).
+class ColumnAppender {
+ public:
+  static constexpr hsize_t kAppendValues = 8192;  // values per chunk
+  ColumnAppender(hid_t parent, const std::string& path, size_t type);
+  void append(const Column& values);
+  hid_t dataset() const { return dataset_.get(); }
+
+ private:
+  std::string path_;
+  size_t type_;
+  Handle dataset_;
+  hsize_t size_ = 0;
+};
+
 }  // namespace riskstep::hdf5

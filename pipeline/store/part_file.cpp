@@ -11,6 +11,7 @@
 #include "pipeline/core/sha256.h"
 #include "pipeline/store/hdf5_image.h"
 #include "pipeline/store/hdf5_io.h"
+#include "pipeline/store/packed_tasks.h"
 #include "pipeline/store/task_group.h"
 
 namespace riskstep {
@@ -59,17 +60,15 @@ std::string write_part_file(const std::string& parts_dir, const std::string& log
         write_file_metadata(file, scan.metadata, kPartFormat);
         hdf5::write_attribute(file, "log", fs::path(log_path).filename().string());
         hdf5::write_attribute(file, "log_bytes", static_cast<int64_t>(scan.bytes));
-        hdf5::Handle gcpl = hdf5::plist(H5Pcreate(H5P_GROUP_CREATE), "group creation");
-        hdf5::check(H5Pset_obj_track_times(gcpl.get(), 0), "group times");
-        hdf5::Handle tasks = hdf5::group(
-            H5Gcreate2(file, "/tasks", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), "group /tasks");
-        // A log holds each task once (a run runs a task at most once); should it hold one twice,
-        // the later record is the one that counts (record_index.h), so it is the one kept.
-        std::map<std::string, size_t> last;
-        for (size_t e = 0; e < scan.entries.size(); ++e) last[scan.entries[e].id] = e;
-        for (size_t e = 0; e < scan.entries.size(); ++e)
-          if (last[scan.entries[e].id] == e)
-            write_task_group(file, read_logged_record(fd, log_path, scan.entries[e]));
+        // Row k is the log's valid record k (what layout/record_scan.h locates as entry k).
+        // Every record is decoded twice, once for the union of types and once to be written,
+        // rather than held: a log may hold a rank's share of a million tasks.
+        PackedTasksWriter packed;
+        for (const LogEntry& entry : scan.entries)
+          packed.observe(read_logged_record(fd, log_path, entry));
+        for (const LogEntry& entry : scan.entries)
+          packed.append(file, read_logged_record(fd, log_path, entry));
+        packed.finish(file);
       },
       [&](const std::string& digest) {
         return (fs::path(parts_dir) / (stem + "." + digest.substr(0, kNameDigits) + ".h5"))
@@ -89,6 +88,18 @@ bool part_file_intact(const std::string& path) {
     return sha256_file_hex(path).substr(0, kNameDigits) == digits;
   } catch (const std::exception&) {
     return false;
+  }
+}
+
+std::vector<TaskRecord> read_part_file(const std::string& path) {
+  if (!part_file_intact(path))
+    throw std::runtime_error(path + ": missing, or its bytes do not match the digest in its name");
+  hdf5::QuietErrors quiet;
+  OpenedFile opened = open_riskstep_file(path, kPartFormat);
+  try {
+    return read_packed_tasks(opened.file.get());
+  } catch (const std::exception& error) {
+    throw std::runtime_error(path + ": " + error.what());
   }
 }
 

@@ -19,6 +19,7 @@ constexpr const char* kDigestAttribute = "sha256";  // /summary of formats 2 and
 constexpr const char* kBlockRows = "block_rows";    // /summary of format 4: rows per block
 constexpr const char* kBlockDigests = "block_sha256";
 constexpr const char* kPartsDataset = "/parts";  // a sweep index: its part files
+constexpr const char* kIndexDataset = "/tasks";  // a sweep index: where each task's record is
 constexpr size_t kSummaryBlockRows = 1 << 16;
 
 std::vector<std::string> task_ids_in(hid_t file) {
@@ -134,19 +135,39 @@ std::vector<std::string> listed_parts(hid_t file) {
   return std::get<std::vector<std::string>>(hdf5::read_column(ds.get()));
 }
 
-// The part file an external link under /tasks points to ("" for a group held in the file).
-std::string link_target_file(hid_t tasks, const std::string& id) {
-  H5L_info_t info;
-  hdf5::check(H5Lget_info(tasks, id.c_str(), &info, H5P_DEFAULT), "link " + id);
-  if (info.type != H5L_TYPE_EXTERNAL) return "";
-  std::string value(info.u.val_size, '\0');
-  hdf5::check(H5Lget_val(tasks, id.c_str(), value.data(), value.size(), H5P_DEFAULT), "link " + id);
-  const char* file = nullptr;
-  const char* object = nullptr;
-  unsigned flags = 0;
-  hdf5::check(H5Lunpack_elink_val(value.data(), value.size(), &flags, &file, &object),
-              "link " + id);
-  return file;
+// A sweep's index (format 4) has /tasks as a dataset; a self-contained file has it as a group.
+bool is_index(hid_t file) {
+  H5O_info_t info;
+  return H5Lexists(file, kIndexDataset, H5P_DEFAULT) > 0 &&
+         H5Oget_info_by_name2(file, kIndexDataset, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+         info.type == H5O_TYPE_DATASET;
+}
+
+// The records an index points to, in its order: each part read once.
+std::vector<TaskRecord> read_indexed_records(hid_t file, const std::string& results_path) {
+  const std::vector<std::string> parts = listed_parts(file);
+  hdf5::Handle ds = hdf5::dataset(H5Dopen2(file, kIndexDataset, H5P_DEFAULT), kIndexDataset);
+  const Table index = hdf5::read_table(ds.get());
+  const auto& ids = std::get<std::vector<std::string>>(index.column("task_id"));
+  const auto& part_of = std::get<std::vector<int64_t>>(index.column("part"));
+  const auto& row_of = std::get<std::vector<int64_t>>(index.column("row"));
+  const std::filesystem::path dir = std::filesystem::path(results_path).parent_path();
+  std::vector<TaskRecord> records(ids.size());
+  for (size_t p = 0; p < parts.size(); ++p) {
+    std::vector<TaskRecord> held = read_part_file((dir / parts[p]).string());
+    for (size_t k = 0; k < ids.size(); ++k) {
+      if (part_of[k] != static_cast<int64_t>(p)) continue;
+      const size_t row = static_cast<size_t>(row_of[k]);
+      if (row >= held.size() || held[row].task.id != ids[k])
+        throw std::runtime_error(results_path + ": task " + ids[k] + ": not at row " +
+                                 std::to_string(row) + " of " + parts[p]);
+      records[k] = std::move(held[row]);
+    }
+  }
+  for (size_t k = 0; k < ids.size(); ++k)
+    if (part_of[k] < 0 || part_of[k] >= static_cast<int64_t>(parts.size()))
+      throw std::runtime_error(results_path + ": task " + ids[k] + ": no such part");
+  return records;
 }
 
 }  // namespace
@@ -175,13 +196,25 @@ void write_results_index(const std::string& path, const RunMetadata& metadata,
   hdf5::write_file_whole(path, [&](hid_t file) {
     write_file_metadata(file, metadata, kResultsFormat);
     write_string_list(file, kPartsDataset, contents.parts);
-    hdf5::Handle tasks = create_tasks_group(file);
+    Table block;
+    block.add("task_id", std::vector<std::string>{})
+        .add("part", std::vector<int64_t>{})
+        .add("row", std::vector<int64_t>{});
+    hdf5::TableAppender index(file, kIndexDataset, block);
     std::string id;
-    size_t part = 0;
-    while (contents.next_link(id, part))
-      hdf5::check(H5Lcreate_external(contents.parts.at(part).c_str(), ("/tasks/" + id).c_str(),
-                                     tasks.get(), id.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                  "link /tasks/" + id);
+    size_t part = 0, row = 0;
+    for (bool more = true; more;) {
+      more = contents.next_link(id, part, row);
+      if (more) {
+        std::get<std::vector<std::string>>(block.columns[0]).push_back(id);
+        std::get<std::vector<int64_t>>(block.columns[1]).push_back(static_cast<int64_t>(part));
+        std::get<std::vector<int64_t>>(block.columns[2]).push_back(static_cast<int64_t>(row));
+      }
+      if (block.rows() == kSummaryBlockRows || (!more && block.rows() > 0)) {
+        index.append(block);
+        block = block.rows_at({});
+      }
+    }
     write_summary(file, contents.summary_schema, contents.next_summary_block);
   });
 }
@@ -189,25 +222,11 @@ void write_results_index(const std::string& path, const RunMetadata& metadata,
 std::vector<TaskRecord> read_results_file(const std::string& results_path) {
   hdf5::QuietErrors quiet;
   OpenedFile opened = open_riskstep_file(results_path, kResultsFormat);
-  const std::string dir = std::filesystem::path(results_path).parent_path().string();
-  hdf5::Handle tasks =
-      hdf5::group(H5Gopen2(opened.file.get(), "/tasks", H5P_DEFAULT), results_path + ": /tasks");
-  std::map<std::string, OpenedFile> parts;  // open once, not once per task
+  if (is_index(opened.file.get())) return read_indexed_records(opened.file.get(), results_path);
   std::vector<TaskRecord> records;
   for (const auto& id : task_ids_in(opened.file.get())) {
     try {
-      const std::string part = link_target_file(tasks.get(), id);
-      if (part.empty()) {
-        records.push_back(read_task_group(opened.file.get(), id, opened.version));
-        continue;
-      }
-      auto it = parts.find(part);
-      if (it == parts.end())
-        it = parts
-                 .emplace(part, open_riskstep_file((std::filesystem::path(dir) / part).string(),
-                                                   kPartFormat))
-                 .first;
-      records.push_back(read_task_group(it->second.file.get(), id, it->second.version));
+      records.push_back(read_task_group(opened.file.get(), id, opened.version));
     } catch (const std::exception& error) {
       throw std::runtime_error(results_path + ": task " + id + ": " + error.what());
     }

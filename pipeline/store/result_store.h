@@ -1,8 +1,8 @@
 #pragma once
 // Results files (docs/hdf5-layout.md). A self-contained one (`riskstep backtest --out`, `train
 // --out`) holds every task group itself; a sweep's DIR/results.h5 is an index written by rank 0:
-// /tasks/<id> external links into the part files (part_file.h) that all ranks wrote, and
-// /summary, streamed block by block. h5py and pandas read both alike. Files are written whole or
+// /parts, external links to the part files (part_file.h) that all ranks wrote, /tasks, a row per
+// task saying which part and row hold its record, and /summary, streamed block by block. h5py and pandas read both alike. Files are written whole or
 // not at all (hdf5_image.h); every task group and every /summary block carries a checksum,
 // verified when read. Files of formats 1-3 (one file per task, results.h5 self-contained) are
 // read too.
@@ -23,11 +23,12 @@ namespace riskstep {
 void write_results_file(const std::string& path, const RunMetadata& metadata,
                         const std::vector<TaskRecord>& records);
 
-// What a sweep's index links: each task's part file (relative to the results file's directory).
+// What a sweep's index holds: its part files (relative to the results file's directory), and
+// where each task's record is: a part and the row in that part's /tasks.
 struct IndexContents {
   std::vector<std::string> parts;
-  // Fills the next task's id and index into `parts`; false when there are no more.
-  std::function<bool(std::string& id, size_t& part)> next_link;
+  // Fills the next task's id, index into `parts` and row; false when there are no more.
+  std::function<bool(std::string& id, size_t& part, size_t& row)> next_link;
   Table summary_schema;  // the columns of /summary (no rows); no columns: no /summary
   // Fills the next block of /summary rows in those columns; false when there are no more.
   std::function<bool(Table& block)> next_summary_block;

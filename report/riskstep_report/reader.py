@@ -6,8 +6,8 @@
 
 PATH is a results file (`riskstep sweep`, `backtest` or `train --out`) or a sweep directory (its
 results.h5). Strings come back as str, never bytes. Only the documented paths are read (the root
-attributes, `/summary`, `/tasks/<id>`; docs/hdf5-layout.md), so a file whose tasks are stored
-elsewhere and linked there reads the same. Errors raise riskstep_report.errors.BadInput (its
+attributes, `/summary`, and each task: `/tasks/<id>` of a self-contained file, or, in a sweep's
+index, its row of /tasks pointing into a part file; docs/hdf5-layout.md). Errors raise riskstep_report.errors.BadInput (its
 subclass NoResultsFile, a FileNotFoundError, when there is no file) with riskstep's wording.
 """
 import json
@@ -51,9 +51,9 @@ class _Results:
             self.file = h5py.File(self.path, "r")
         except OSError as error:
             raise BadInput(f"{self.path}: cannot open as an HDF5 file: {error}") from None
-        if not isinstance(self.file.get("tasks"), h5py.Group):
+        if not isinstance(self.file.get("tasks"), (h5py.Group, h5py.Dataset)):
             self.file.close()
-            raise BadInput(f"{self.path}: not a riskstep results file (no /tasks group)")
+            raise BadInput(f"{self.path}: not a riskstep results file (no /tasks)")
         return self.file
 
     def __exit__(self, *_):
@@ -102,17 +102,49 @@ def load_tasks(path):
     them, NaN where a task of another kind has no such setting)."""
     rows = []
     with _Results(path) as f:
-        for task_id in f["tasks"]:
-            attrs = f["tasks"][task_id].attrs
+        for task_id, attrs in _task_attributes(f):
             row = {"task_id": task_id, "kind": text(attrs.get("kind", "")),
                    "status": text(attrs.get("status", "")), "error": text(attrs.get("error", "")),
                    "wall_seconds": float(attrs.get("wall_seconds", np.nan)),
                    "host": text(attrs.get("host", ""))}
             row.update(_settings(path, task_id, attrs.get("parameters", "{}")))
             rows.append(row)
+    rows.sort(key=lambda row: row["task_id"])
     frame = pd.DataFrame(rows, columns=None if rows else TASK_COLUMNS, dtype=object)
     frame["wall_seconds"] = frame["wall_seconds"].astype(float)
     return frame
+
+
+# A sweep's results.h5 (format 4) is an index: /tasks says which part file (/parts, relative to
+# the results file) and row hold each task's record, packed by name (docs/hdf5-layout.md).
+def _is_index(f):
+    return isinstance(f.get("tasks"), h5py.Dataset)
+
+
+def _part(f, number):
+    name = text(f["parts"][number])
+    try:
+        return h5py.File(os.path.join(os.path.dirname(f.filename), name), "r")
+    except OSError as error:
+        raise BadInput(f"{f.filename}: cannot open its part {name}: {error}") from None
+
+
+def _task_attributes(f):
+    """(task id, dict of its attributes: kind, status, parameters, ...) of every task."""
+    if not _is_index(f):
+        for task_id in f["tasks"]:
+            yield task_id, dict(f["tasks"][task_id].attrs)
+        return
+    index = f["tasks"][()]
+    for number in range(len(f["parts"])):
+        rows = index["row"][index["part"] == number]
+        if len(rows) == 0:
+            continue
+        with _part(f, number) as part:
+            held = part["tasks"][()]
+        for row in rows:
+            record = held[row]
+            yield text(record["task_id"]), {key: record[key] for key in held.dtype.names}
 
 
 def task_settings(row):
@@ -130,13 +162,73 @@ def _settings(path, task_id, parameters):
     return {key: value for key, value in settings.items() if key not in TASK_COLUMNS}
 
 
+class _Task:
+    """One task's stored data, whichever way the file holds it: `attrs` (kind, status, error,
+    ...), `datasets` {name: (values, col_names or None)} of its columns and matrices, `tables`
+    {name: structured array}."""
+
+    def __init__(self, attrs, datasets, tables):
+        self.attrs, self.datasets, self.tables = attrs, datasets, tables
+
+
+def _grouped_task(group):
+    datasets, tables = {}, {}
+    for name, dataset in _datasets(group):
+        if dataset.dtype.names:
+            tables[name] = dataset[()]
+        else:
+            names = [text(c) for c in dataset.attrs.get("col_names", [])]
+            datasets[name] = (_values(dataset), names if dataset.ndim == 2 else None)
+    return _Task(dict(group.attrs), datasets, tables)
+
+
+def _items(group):
+    """(name, group) of every packed item under a section group: the groups holding `start`."""
+    found = []
+    group.visititems(lambda name, item: found.append(name[:-len("/start")])
+                     if isinstance(item, h5py.Dataset) and name.endswith("start")
+                     and (name == "start" or name.endswith("/start")) else None)
+    return [(name, group[name]) for name in found]
+
+
+def _packed_task(part, row):
+    record = part["tasks"][row]
+    attrs = {key: record[key] for key in part["tasks"].dtype.names}
+    attrs.update(json.loads(text(attrs.pop("attributes", "{}"))))
+    datasets, tables = {}, {}
+    for section in ("columns", "matrices", "tables"):
+        for name, item in _items(part[section]) if section in part else []:
+            if "present" in item and not item["present"][row]:
+                continue
+            start, stop = item["start"][row], item["start"][row + 1]
+            if section == "tables":
+                tables[name] = item["values"][start:stop]
+            elif section == "columns":
+                datasets[name] = (_values(item["values"], slice(start, stop)), None)
+            else:
+                cols = int(item["cols"][row])
+                names = [text(c) for c in item["col_names"][()]] if "col_names" in item else \
+                    json.loads(text(item["col_names_json"][row]))
+                datasets[name] = (item["values"][start:stop].reshape(-1, max(cols, 1)), names)
+    return _Task(attrs, datasets, tables)
+
+
 def _task(f, path, task):
-    group = f["tasks"].get(str(task))
-    if not isinstance(group, h5py.Group):
-        raise BadInput(f"{path}: no task {task} (the file holds {len(f['tasks'])})")
-    if text(group.attrs.get("status", "ok")) != "ok":
-        raise BadInput(f"{path}: task {task} failed: {text(group.attrs.get('error', ''))}")
-    return group
+    if _is_index(f):
+        index = f["tasks"][()]
+        hits = np.nonzero(index["task_id"] == str(task).encode())[0]
+        if len(hits) == 0:
+            raise BadInput(f"{path}: no task {task} (the file holds {len(index)})")
+        with _part(f, int(index["part"][hits[0]])) as part:
+            stored = _packed_task(part, int(index["row"][hits[0]]))
+    else:
+        group = f["tasks"].get(str(task))
+        if not isinstance(group, h5py.Group):
+            raise BadInput(f"{path}: no task {task} (the file holds {len(f['tasks'])})")
+        stored = _grouped_task(group)
+    if text(stored.attrs.get("status", "ok")) != "ok":
+        raise BadInput(f"{path}: task {task} failed: {text(stored.attrs.get('error', ''))}")
+    return stored
 
 
 def _datasets(group, prefix=""):
@@ -148,10 +240,10 @@ def _datasets(group, prefix=""):
             yield f"{prefix}{name}", item
 
 
-def _values(dataset):
+def _values(dataset, rows=()):
     if h5py.check_string_dtype(dataset.dtype) is not None:
-        return np.asarray(dataset.asstr()[()], dtype=object)
-    return dataset[()]
+        return np.asarray(dataset.asstr()[rows], dtype=object)
+    return dataset[rows]
 
 
 def load_series(path, task, columns=None):
@@ -163,37 +255,32 @@ def load_series(path, task, columns=None):
     to those names (a matrix by its name); names the task lacks are left out."""
     path = results_path(path)
     with _Results(path) as f:
-        group = _task(f, path, task)
-        if "dates" not in group:
-            raise BadInput(f"{path}: task {task} has no per-day datasets (no dates)")
-        dates = pd.to_datetime(_values(group["dates"]), format="%Y-%m-%d")
-        series = {}
-        for name, dataset in _datasets(group):
-            if name == "dates" or dataset.dtype.names or (columns is not None and
-                                                          name not in columns):
-                continue
-            if dataset.ndim == 1 and dataset.shape[0] == len(dates):
-                series[name] = _values(dataset)
-            elif dataset.ndim == 2 and dataset.shape[0] == len(dates):
-                names = [text(c) for c in dataset.attrs.get("col_names", [])]
-                names = names if len(names) == dataset.shape[1] else \
-                    [str(k + 1) for k in range(dataset.shape[1])]
-                values = dataset[()]
-                for k, column in enumerate(names):
-                    series[f"{name}/{column}"] = values[:, k]
-    frame = pd.DataFrame(series, index=pd.DatetimeIndex(dates, name="date"))
-    return frame
+        stored = _task(f, path, task)
+    if "dates" not in stored.datasets:
+        raise BadInput(f"{path}: task {task} has no per-day datasets (no dates)")
+    dates = pd.to_datetime(stored.datasets["dates"][0], format="%Y-%m-%d")
+    series = {}
+    for name, (values, col_names) in stored.datasets.items():
+        if name == "dates" or (columns is not None and name not in columns):
+            continue
+        if values.ndim == 1 and values.shape[0] == len(dates):
+            series[name] = values
+        elif values.ndim == 2 and values.shape[0] == len(dates):
+            names = col_names if col_names and len(col_names) == values.shape[1] else \
+                [str(k + 1) for k in range(values.shape[1])]
+            for k, column in enumerate(names):
+                series[f"{name}/{column}"] = values[:, k]
+    return pd.DataFrame(series, index=pd.DatetimeIndex(dates, name="date"))
 
 
 def load_task_table(path, task, name):
     """One table (compound dataset) of a task, e.g. `nsi` or `history`, as a DataFrame."""
     path = results_path(path)
     with _Results(path) as f:
-        group = _task(f, path, task)
-        dataset = group.get(name)
-        if not isinstance(dataset, h5py.Dataset) or not dataset.dtype.names:
-            raise BadInput(f"{path}: task {task} has no table {name}")
-        return _table(dataset[()])
+        stored = _task(f, path, task)
+    if name not in stored.tables:
+        raise BadInput(f"{path}: task {task} has no table {name}")
+    return _table(stored.tables[name])
 
 
 def level_column(columns, prefix, level):

@@ -24,19 +24,23 @@ cd "$work" || exit 1
 # The /summary rows and every task's datasets and result attributes (not where or how fast it
 # ran), as sorted text: equal output means equal results.
 dump() {
-  /usr/bin/python3 - "$1" <<'PY'
+  PYTHONPATH="$source/report" /usr/bin/python3 - "$1" <<'PY'
 import sys, h5py, numpy as np
-f = h5py.File(sys.argv[1], "r")
-engine = {"wall_seconds", "rank", "host", "sha256"}
-def show(name, obj):
-    if isinstance(obj, h5py.Dataset):
-        print(name, obj.dtype, obj.shape, obj[()].tolist())
-for task in sorted(f["tasks"]):
-    group = f["tasks"][task]
-    print(task, sorted((k, str(v)) for k, v in group.attrs.items() if k not in engine))
-    group.visititems(lambda n, o: show(task + "/" + n, o))
-rows = f["summary"][()]
-print(sorted(str(r) for r in rows.tolist()))
+from riskstep_report import reader
+engine = {"wall_seconds", "rank", "host", "sha256", "task_id"}
+def plain(value):
+    value = value.item() if isinstance(value, np.generic) else value
+    return reader.text(value) if isinstance(value, (bytes, str)) else value
+path = sys.argv[1]
+with h5py.File(path, "r") as f:
+    for task in reader.load_tasks(path)["task_id"]:
+        stored = reader._task(f, path, task)
+        print(task, sorted((k, plain(v)) for k, v in stored.attrs.items() if k not in engine))
+        for name, (values, col_names) in sorted(stored.datasets.items()):
+            print(name, values.dtype, values.shape, values.tolist(), col_names)
+        for name, rows in sorted(stored.tables.items()):
+            print(name, [tuple(plain(v) for v in row) for row in rows.tolist()])
+    print(sorted(str(r) for r in f["summary"][()].tolist()))
 PY
 }
 
