@@ -23,19 +23,38 @@ def as_text(value):
 
 
 def collect(path):
+    """Every object of the file by name, and its root attributes. /tasks/<id> may be an external
+    link into a part file (DIR/parts): it is followed, and the part's root attributes (the run
+    metadata of the rank that wrote it) count as root attributes too. /parts, the list of the
+    part files' names, differs between runs and is left out."""
     objects = {}
 
-    def visit(name, obj):
-        attrs = {k: as_text(v) for k, v in obj.attrs.items() if k not in RUN_SPECIFIC
-                 and not k.lower().startswith("slurm")}
-        if isinstance(obj, h5py.Dataset):
-            objects[name] = (attrs, obj[()])
-        else:
-            objects[name] = (attrs, None)
+    def attributes(obj):
+        return {k: as_text(v) for k, v in obj.attrs.items() if k not in RUN_SPECIFIC
+                and not k.lower().startswith("slurm")}
+
+    def visitor(prefix):
+        def visit(name, obj):
+            full = prefix + name
+            if full == "parts" or full.startswith("tasks/"):
+                return  # /parts is run-specific; tasks are visited below, links followed
+            objects[full] = (attributes(obj), obj[()] if isinstance(obj, h5py.Dataset) else None)
+        return visit
 
     with h5py.File(path, "r") as f:
-        f.visititems(visit)
+        f.visititems(visitor(""))
         root = {k: as_text(v) for k, v in f.attrs.items()}
+        parts = set()
+        for tid in f["tasks"] if "tasks" in f else []:
+            group = f["tasks"][tid]  # resolves an external link
+            objects["tasks/" + tid] = (attributes(group), None)
+            group.visititems(lambda name, obj, tid=tid: objects.__setitem__(
+                f"tasks/{tid}/{name}",
+                (attributes(obj), obj[()] if isinstance(obj, h5py.Dataset) else None)))
+            if group.file.filename != f.filename and group.file.filename not in parts:
+                parts.add(group.file.filename)
+                for k, v in group.file.attrs.items():
+                    root.setdefault(f"{k} ({group.file.filename})", as_text(v))
     return objects, root
 
 

@@ -104,10 +104,11 @@ RISKSTEP_ECHO_LOG=$work/locked.log "$test_kinds" sweep "$spec" --out locked --no
   --set work_ms=400 > first.out 2>&1 &
 first=$!
 for _ in $(seq 1 100); do [ -e locked/sweep.json ] && break; sleep 0.05; done
-touch "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first"  # as if the first were writing
+live_tmp="locked/parts/0000000000000000.h5.tmp.$(hostname).$first"
+mkdir -p locked/parts && touch "$live_tmp"  # as if the first were writing a part
 run 2 second "$test_kinds" sweep "$spec" --out locked --no-progress --set work_ms=400
 says second "is in use by riskstep (host $(hostname) pid $first"
-[ -e "locked/tasks/0000000000000000.h5.tmp.$(hostname).$first" ] || fail "a live writer's temporary was deleted"
+[ -e "$live_tmp" ] || fail "a live writer's temporary was deleted"
 run 0 waited "$test_kinds" sweep "$spec" --out locked --no-progress --set work_ms=400 --wait
 says waited "is in use by"
 grep -q "(0 run now, 40 already done)" waited.out || fail "--wait: $(cat waited.out)"
@@ -115,27 +116,68 @@ wait "$first" || fail "the first sweep failed"
 
 echo "== 10. bit rot is caught"
 run 0 smoke "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out rot --no-progress
-victim=$(ls rot/tasks | head -1)
-/usr/bin/python3 - "rot/tasks/$victim" <<'PY' || fail "could not flip a bit"
-import sys, h5py
-path = sys.argv[1]
-with h5py.File(path, "r") as f:
-    (tid, group), = f["tasks"].items()
-    offset = group["var_0.01"].id.get_offset()
-with open(path, "r+b") as f:  # the same size, one bit different: VaR of day 0 off by far
-    f.seek(offset + 7)
+cp -a rot rot_before  # results.h5 links /tasks into parts/: the copy keeps both
+# A flipped byte in the body of one task record (not the log's metadata frame) fails its sha256:
+# that task alone is run again.
+victim=$(/usr/bin/python3 "$source/tests/e2e/count_records.py" rot --list | head -1)
+[ -n "$victim" ] || fail "no task record in rot/logs"
+read -r victim_id _ _ victim_log _ victim_body victim_length <<< "$victim"
+/usr/bin/python3 - "$victim_log" $((victim_body + victim_length / 2)) <<'PY' || fail "could not flip a bit"
+import sys
+path, offset = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:  # the same size, one bit different
+    f.seek(offset)
     byte = f.read(1)[0]
-    f.seek(offset + 7)
+    f.seek(offset)
     f.write(bytes([byte ^ 0x40]))
 PY
 run 0 rot_resume "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out rot --no-progress
-says rot_resume "checksum mismatch"
-grep -q "(1 run now, 11 already done)" rot_resume.out || fail "the corrupt task was not recomputed: $(cat rot_resume.out)"
-cp rot/results.h5 rotten.h5
-size=$(stat -c %s rotten.h5)
-dd if=/dev/urandom of=rotten.h5 bs=4096 count=1 seek=$((size / 8192)) conv=notrunc 2> /dev/null
-run 2 rot_aggregate "$riskstep" aggregate rotten.h5
-one_line rot_aggregate; says rot_aggregate "rotten.h5"
+says rot_resume "checksum"
+grep -q "(1 run now, 11 already done)" rot_resume.out || fail "the corrupt record was not recomputed: $(cat rot_resume.out)"
+/usr/bin/python3 "$source/tests/e2e/count_records.py" rot --list | grep -q "^$victim_id " ||
+  fail "task $victim_id has no valid record after the rerun"
+"$riskstep" aggregate rot_before/results.h5 --csv > rot_before.csv || fail "aggregate of the copy failed"
+"$riskstep" aggregate rot/results.h5 --csv > rot_after.csv || fail "aggregate after the rerun failed"
+cmp -s rot_before.csv rot_after.csv || fail "the recomputed task differs: $(diff rot_before.csv rot_after.csv | head -5)"
+# A flipped byte in a part file breaks the digest its name carries: the merge makes it again from
+# the log, the same tasks with the same numbers.
+rm -rf rot_before && cp -a rot rot_before
+part=$(ls rot/parts/*.h5 | head -1)
+/usr/bin/python3 - "$part" <<'PY' || fail "could not flip a bit of $part"
+import os, sys
+with open(sys.argv[1], "r+b") as f:  # one bit in the middle of the file
+    f.seek(os.path.getsize(sys.argv[1]) // 2)
+    byte = f.read(1)[0]
+    f.seek(-1, 1)
+    f.write(bytes([byte ^ 0x40]))
+PY
+run 0 rot_merge "$riskstep" sweep "$source/jobs/specs/smoke.toml" --out rot --no-progress --merge-only
+for p in rot/parts/*.h5; do
+  /usr/bin/python3 - "$p" <<'PY' || fail "part $p does not match the digest in its name"
+import hashlib, sys
+path = sys.argv[1]
+assert hashlib.sha256(open(path, "rb").read()).hexdigest()[:16] == path.rsplit(".", 2)[-2], path
+PY
+done
+"$riskstep" aggregate rot/results.h5 --csv > rot_after.csv || fail "aggregate after the merge failed"
+cmp -s rot_before.csv rot_after.csv ||
+  fail "results differ after the damaged part was made again: $(diff rot_before.csv rot_after.csv | head -5)"
+# A reader of a damaged part is told which file and what to do, in one line.
+cp -a rot rotten
+/usr/bin/python3 - "$(ls rotten/parts/*.h5 | head -1)" <<'PY' || fail "could not flip a bit"
+import os, sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(os.path.getsize(sys.argv[1]) // 2)
+    byte = f.read(1)[0]
+    f.seek(-1, 1)
+    f.write(bytes([byte ^ 0x40]))
+PY
+run 2 rot_aggregate "$riskstep" aggregate rotten/results.h5
+one_line rot_aggregate; says rot_aggregate "rotten/parts/"; says rot_aggregate "merge-only on rotten"
+# ...and of a damaged results file itself.
+dd if=/dev/urandom of=rotten/results.h5 bs=4096 count=1 conv=notrunc 2> /dev/null
+run 2 rot_results "$riskstep" aggregate rotten/results.h5
+one_line rot_results; says rot_results "rotten/results.h5"
 
 echo "== 11. signals and a dead launcher"
 "$test_kinds" sweep "$spec" --out term --no-progress --set work_ms=300 > term.out 2> term.err &
@@ -181,7 +223,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p tiny && mount -t tmpfs -o size=700k tmpfs ti
   status=$?
   [ "$status" -eq 1 ] || [ "$status" -eq 2 ] || fail "full disk: exit $status: $(tail -5 full.err)"
   grep -q "No space left on device" full.err || fail "full disk: ENOSPC not named: $(tail -5 full.err)"
-  stored=$(ls tiny/smoke/tasks | grep -c '\.h5$')
+  stored=$(/usr/bin/python3 "$source/tests/e2e/count_records.py" tiny/smoke)
   # slurm submit on the full disk: named, nothing submitted (no sbatch is reached), no torn script.
   head -c 800000 /dev/zero > tiny/filler 2> /dev/null
   run 1 slurm_full "$riskstep" slurm submit "$source/jobs/specs/smoke.toml" --out tiny/job
