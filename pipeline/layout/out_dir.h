@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 #include "pipeline/spec/sweep_spec.h"
 
 namespace riskstep {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 #include "pipeline/store/record_log.h"
 
 namespace riskstep {

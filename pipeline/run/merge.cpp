@@ -376,6 +376,7 @@ bool write_merged_results(MPI_Comm comm, const std::string& dir, const TaskList&
       return false;
     };
     contents.summary_schema = schema.empty();
+    contents.summary_text_sizes = schema.text_sizes;
     contents.next_summary_block = [&](Table& block) { return stream.next(block); };
     try {
       write_results_index(out_layout::results_file(dir), metadata, contents);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "pipeline/layout/record_scan.h"
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 #include "pipeline/store/run_metadata.h"
 
 namespace riskstep {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 
 namespace riskstep {
 

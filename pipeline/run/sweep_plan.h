@@ -9,7 +9,7 @@
 
 #include "pipeline/core/job.h"
 #include "pipeline/run/sweep.h"
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 #include "pipeline/spec/sweep_spec.h"
 
 namespace riskstep {

@@ -91,7 +91,7 @@ std::vector<Task> expand_tasks(const SweepSpec& spec, const SettingsSchema& sett
 
 // The same combinations handed to `take` one at a time, in order, duplicates included (the
 // caller merges equal ids): what a sweep of a million tasks uses to keep them compactly
-// (pipeline/run/task_list.h) instead of as a vector of Tasks.
+// (pipeline/spec/task_list.h) instead of as a vector of Tasks.
 void for_each_task(const SweepSpec& spec, const SettingsSchema& settings, size_t max_tasks,
                    const InputDigest& input_digest, const std::function<void(Task&&)>& take);
 

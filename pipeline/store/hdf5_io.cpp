@@ -18,6 +18,19 @@ Handle utf8_string_type() {
   return type;
 }
 
+Handle fixed_string_type(size_t size, const std::string& what) {
+  Handle type = datatype(H5Tcopy(H5T_C_S1), what);
+  check(H5Tset_size(type.get(), size), what);
+  check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), what);
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
+  return type;
+}
+
+// A fixed-size string's text: up to its first NUL.
+std::string fixed_text(const char* data, size_t size) {
+  return std::string(data, strnlen(data, size));
+}
+
 Handle link_plist() {
   Handle plist_id = plist(H5Pcreate(H5P_LINK_CREATE), "link property list");
   check(H5Pset_create_intermediate_group(plist_id.get(), 1), "intermediate groups");
@@ -216,6 +229,15 @@ Column read_column(hid_t ds) {
       return v;
     }
     case H5T_STRING: {
+      if (H5Tis_variable_str(type.get()) <= 0) {
+        const size_t size = H5Tget_size(type.get());
+        Handle memory = fixed_string_type(size, what);
+        std::vector<char> raw(n * size);
+        check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, transfer_plist(), raw.data()), what);
+        std::vector<std::string> v(n);
+        for (hsize_t k = 0; k < n; ++k) v[k] = fixed_text(&raw[k * size], size);
+        return v;
+      }
       Handle memory = utf8_string_type();
       Handle space = dataspace(H5Dget_space(ds), what);
       std::vector<char*> raw(n, nullptr);
@@ -275,19 +297,27 @@ Matrix read_matrix(hid_t ds) {
 
 namespace {
 
-// A table's rows packed in memory as 8-byte slots (double, int64_t or char* per column), with
-// the compound types that describe them in memory and in the file.
+// A table's rows packed in memory, a slot per column: 8 bytes (double, int64_t or char*), or
+// for a string column of fixed size n (`text_sizes[c]` > 0) n bytes, NUL-padded; with the
+// compound types that describe them in memory and in the file.
 struct PackedRows {
   Handle memory, file_type;
   std::vector<unsigned char> buffer;
   std::vector<std::vector<const char*>> strings;  // what the char* slots point into
 };
 
-PackedRows pack_rows(const Table& table, const std::string& what) {
+PackedRows pack_rows(const Table& table, const std::string& what,
+                     const std::vector<size_t>& text_sizes = {}) {
   if (table.names.empty()) throw std::invalid_argument(what + ": a table needs a column");
   const size_t columns = table.names.size();
   const size_t rows = table.rows();
-  const size_t row_size = 8 * columns;
+  std::vector<size_t> offsets(columns + 1, 0);
+  auto fixed = [&](size_t c) { return c < text_sizes.size() ? text_sizes[c] : 0; };
+  for (size_t c = 0; c < columns; ++c) {
+    const bool text = std::holds_alternative<std::vector<std::string>>(table.columns[c]);
+    offsets[c + 1] = offsets[c] + (text && fixed(c) > 0 ? fixed(c) : 8);
+  }
+  const size_t row_size = offsets[columns];
   Handle string_type = utf8_string_type();
   PackedRows packed{datatype(H5Tcreate(H5T_COMPOUND, row_size), what),
                     datatype(H5Tcreate(H5T_COMPOUND, row_size), what),
@@ -296,7 +326,7 @@ PackedRows pack_rows(const Table& table, const std::string& what) {
   auto& buffer = packed.buffer;
   for (size_t c = 0; c < columns; ++c) {
     const char* name = table.names[c].c_str();
-    const size_t offset = 8 * c;
+    const size_t offset = offsets[c];
     const Column& column = table.columns[c];
     if (column_size(column) != rows) throw std::invalid_argument(what + ": ragged columns");
     if (const auto* d = std::get_if<std::vector<double>>(&column)) {
@@ -307,6 +337,17 @@ PackedRows pack_rows(const Table& table, const std::string& what) {
       check(H5Tinsert(packed.memory.get(), name, offset, H5T_NATIVE_INT64), what);
       check(H5Tinsert(packed.file_type.get(), name, offset, H5T_STD_I64LE), what);
       for (size_t r = 0; r < rows; ++r) std::memcpy(&buffer[r * row_size + offset], &(*i)[r], 8);
+    } else if (fixed(c) > 0) {
+      Handle type = fixed_string_type(fixed(c), what);
+      check(H5Tinsert(packed.memory.get(), name, offset, type.get()), what);
+      check(H5Tinsert(packed.file_type.get(), name, offset, type.get()), what);
+      const auto& texts = std::get<std::vector<std::string>>(column);
+      for (size_t r = 0; r < rows; ++r) {
+        if (texts[r].size() > fixed(c))
+          throw std::invalid_argument(what + ": column '" + table.names[c] + "': a string " +
+                                      "longer than its fixed size");
+        std::memcpy(&buffer[r * row_size + offset], texts[r].data(), texts[r].size());
+      }
     } else {
       check(H5Tinsert(packed.memory.get(), name, offset, string_type.get()), what);
       check(H5Tinsert(packed.file_type.get(), name, offset, string_type.get()), what);
@@ -316,6 +357,17 @@ PackedRows pack_rows(const Table& table, const std::string& what) {
     }
   }
   return packed;
+}
+
+// Chunked, deflated (level 1, after byte shuffling), no modification times: what the appenders
+// create. Packed records are repetitive (names, settings, sorted ids), so a part shrinks 3x.
+Handle appendable_dataset_plist(hsize_t chunk, const std::string& what) {
+  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), what);
+  check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
+  check(H5Pset_shuffle(dcpl.get()), what + ": shuffle");
+  check(H5Pset_deflate(dcpl.get(), 1), what + ": deflate");
+  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  return dcpl;
 }
 
 }  // namespace
@@ -330,16 +382,15 @@ void write_table(hid_t parent, const std::string& path, const Table& table) {
         what);
 }
 
-TableAppender::TableAppender(hid_t parent, const std::string& path, const Table& schema)
-    : path_(path), names_(schema.names) {
+TableAppender::TableAppender(hid_t parent, const std::string& path, const Table& schema,
+                             std::vector<size_t> text_sizes)
+    : path_(path), names_(schema.names), text_sizes_(std::move(text_sizes)) {
   for (const Column& column : schema.columns) kinds_.push_back(column.index());
   const std::string what = "table '" + path + "'";
-  PackedRows packed = pack_rows(schema.rows_at({}), what);
-  const hsize_t none = 0, unlimited = H5S_UNLIMITED, chunk = kAppendRows;
+  PackedRows packed = pack_rows(schema.rows_at({}), what, text_sizes_);
+  const hsize_t none = 0, unlimited = H5S_UNLIMITED;
   Handle space = dataspace(H5Screate_simple(1, &none, &unlimited), what);
-  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), what);
-  check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
-  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  Handle dcpl = appendable_dataset_plist(kAppendRows, what);
   Handle lcpl = link_plist();
   dataset_ = hdf5::dataset(H5Dcreate2(parent, path.c_str(), packed.file_type.get(), space.get(),
                                 lcpl.get(), dcpl.get(), H5P_DEFAULT),
@@ -353,7 +404,7 @@ void TableAppender::append(const Table& rows) {
     if (rows.columns[c].index() != kinds_[c])
       throw std::invalid_argument(what + ": column '" + names_[c] + "' of another type");
   if (rows.rows() == 0) return;
-  PackedRows packed = pack_rows(rows, what);
+  PackedRows packed = pack_rows(rows, what, text_sizes_);
   const hsize_t start = rows_, count = rows.rows(), total = rows_ + count;
   check(H5Dset_extent(dataset_.get(), &total), what + ": extend");
   Handle file_space = dataspace(H5Dget_space(dataset_.get()), what);
@@ -368,27 +419,28 @@ void TableAppender::append(const Table& rows) {
 
 namespace {
 
-// The file and memory types of a column of Column::index() `type`.
-std::pair<Handle, Handle> column_types(size_t type, const std::string& what) {
+// The file and memory types of a column of Column::index() `type` (strings of `text_size`
+// bytes, or of variable length when it is 0).
+std::pair<Handle, Handle> column_types(size_t type, size_t text_size, const std::string& what) {
   if (type == 0)
     return {datatype(H5Tcopy(H5T_IEEE_F64LE), what), datatype(H5Tcopy(H5T_NATIVE_DOUBLE), what)};
   if (type == 1)
     return {datatype(H5Tcopy(H5T_STD_I64LE), what), datatype(H5Tcopy(H5T_NATIVE_INT64), what)};
+  if (text_size > 0) return {fixed_string_type(text_size, what), fixed_string_type(text_size, what)};
   return {utf8_string_type(), utf8_string_type()};
 }
 
 }  // namespace
 
-ColumnAppender::ColumnAppender(hid_t parent, const std::string& path, size_t type)
-    : path_(path), type_(type) {
+ColumnAppender::ColumnAppender(hid_t parent, const std::string& path, size_t type,
+                               size_t text_size)
+    : path_(path), type_(type), text_size_(type == 2 ? text_size : 0) {
   const std::string what = "column '" + path + "'";
-  const hsize_t none = 0, unlimited = H5S_UNLIMITED, chunk = kAppendValues;
+  const hsize_t none = 0, unlimited = H5S_UNLIMITED;
   Handle space = dataspace(H5Screate_simple(1, &none, &unlimited), what);
-  Handle dcpl = plist(H5Pcreate(H5P_DATASET_CREATE), what);
-  check(H5Pset_chunk(dcpl.get(), 1, &chunk), what + ": chunks");
-  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  Handle dcpl = appendable_dataset_plist(kAppendValues, what);
   Handle lcpl = link_plist();
-  auto types = column_types(type, what);
+  auto types = column_types(type, text_size_, what);
   dataset_ = hdf5::dataset(H5Dcreate2(parent, path.c_str(), types.first.get(), space.get(),
                                       lcpl.get(), dcpl.get(), H5P_DEFAULT),
                            "create " + what);
@@ -404,13 +456,25 @@ void ColumnAppender::append(const Column& values) {
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
         what);
   Handle memory_space = dataspace(H5Screate_simple(1, &count, nullptr), what);
-  auto types = column_types(type_, what);
+  auto types = column_types(type_, text_size_, what);
   std::vector<const char*> strings;
+  std::vector<char> fixed;
   const void* data = nullptr;
   if (const auto* d = std::get_if<std::vector<double>>(&values)) data = d->data();
   if (const auto* i = std::get_if<std::vector<int64_t>>(&values)) data = i->data();
-  if (const auto* t = std::get_if<std::vector<std::string>>(&values))
-    strings = c_strings(*t), data = strings.data();
+  if (const auto* t = std::get_if<std::vector<std::string>>(&values)) {
+    if (text_size_ == 0) {
+      strings = c_strings(*t), data = strings.data();
+    } else {
+      fixed.assign(t->size() * text_size_, '\0');
+      for (size_t k = 0; k < t->size(); ++k) {
+        if ((*t)[k].size() > text_size_)
+          throw std::invalid_argument(what + ": a string longer than its fixed size");
+        std::memcpy(&fixed[k * text_size_], (*t)[k].data(), (*t)[k].size());
+      }
+      data = fixed.data();
+    }
+  }
   check(H5Dwrite(dataset_.get(), types.second.get(), memory_space.get(), file_space.get(),
                  transfer_plist(), data),
         what);
@@ -427,30 +491,41 @@ Table read_table(hid_t ds) {
   if (H5Tget_class(file_type.get()) != H5T_COMPOUND)
     throw std::runtime_error(what + ": expected a compound (table) dataset");
   const int members = H5Tget_nmembers(file_type.get());
-  const size_t row_size = 8 * size_t(std::max(members, 1));
-  Handle string_type = utf8_string_type();
-  Handle memory = datatype(H5Tcreate(H5T_COMPOUND, row_size), what);
   std::vector<std::string> names;
   std::vector<H5T_class_t> classes;
+  std::vector<size_t> fixed(size_t(std::max(members, 0)), 0), offsets(1, 0);
+  std::vector<Handle> slots;
   for (int m = 0; m < members; ++m) {
     char* raw_name = H5Tget_member_name(file_type.get(), static_cast<unsigned>(m));
     names.emplace_back(raw_name);
     H5free_memory(raw_name);
     classes.push_back(H5Tget_member_class(file_type.get(), static_cast<unsigned>(m)));
-    const hid_t slot = classes.back() == H5T_FLOAT     ? H5T_NATIVE_DOUBLE
-                       : classes.back() == H5T_INTEGER ? H5T_NATIVE_INT64
-                       : classes.back() == H5T_STRING  ? string_type.get()
-                                                       : -1;
-    if (slot < 0)
+    if (classes.back() == H5T_FLOAT) {
+      slots.push_back(datatype(H5Tcopy(H5T_NATIVE_DOUBLE), what));
+    } else if (classes.back() == H5T_INTEGER) {
+      slots.push_back(datatype(H5Tcopy(H5T_NATIVE_INT64), what));
+    } else if (classes.back() == H5T_STRING) {
+      Handle member = datatype(H5Tget_member_type(file_type.get(), unsigned(m)), what);
+      if (H5Tis_variable_str(member.get()) <= 0) fixed[size_t(m)] = H5Tget_size(member.get());
+      slots.push_back(fixed[size_t(m)] > 0 ? fixed_string_type(fixed[size_t(m)], what)
+                                           : utf8_string_type());
+    } else {
       throw std::runtime_error(what + ": column '" + names.back() +
                                "' is not double, int64 or string");
-    check(H5Tinsert(memory.get(), names.back().c_str(), 8 * size_t(m), slot), what);
+    }
+    offsets.push_back(offsets.back() + (fixed[size_t(m)] > 0 ? fixed[size_t(m)] : 8));
   }
+  const size_t row_size = std::max<size_t>(offsets.back(), 8);
+  Handle memory = datatype(H5Tcreate(H5T_COMPOUND, row_size), what);
+  for (int m = 0; m < members; ++m)
+    check(H5Tinsert(memory.get(), names[size_t(m)].c_str(), offsets[size_t(m)],
+                    slots[size_t(m)].get()),
+          what);
   std::vector<unsigned char> buffer(size_t(rows) * row_size);
   check(H5Dread(ds, memory.get(), H5S_ALL, H5S_ALL, transfer_plist(), buffer.data()), what);
   Table table;
   for (int m = 0; m < members; ++m) {
-    const size_t offset = 8 * size_t(m);
+    const size_t offset = offsets[size_t(m)];
     if (classes[size_t(m)] == H5T_FLOAT) {
       std::vector<double> v(rows);
       for (hsize_t r = 0; r < rows; ++r) std::memcpy(&v[r], &buffer[r * row_size + offset], 8);
@@ -458,6 +533,12 @@ Table read_table(hid_t ds) {
     } else if (classes[size_t(m)] == H5T_INTEGER) {
       std::vector<int64_t> v(rows);
       for (hsize_t r = 0; r < rows; ++r) std::memcpy(&v[r], &buffer[r * row_size + offset], 8);
+      table.add(names[size_t(m)], std::move(v));
+    } else if (fixed[size_t(m)] > 0) {
+      std::vector<std::string> v(rows);
+      for (hsize_t r = 0; r < rows; ++r)
+        v[r] = fixed_text(reinterpret_cast<const char*>(&buffer[r * row_size + offset]),
+                          fixed[size_t(m)]);
       table.add(names[size_t(m)], std::move(v));
     } else {
       std::vector<std::string> v(rows);

@@ -1,7 +1,7 @@
 #pragma once
 // Typed reads and writes of the Result building blocks (attributes, columns, matrices, tables)
 // with the HDF5 C API. Doubles are IEEE f64, integers i64, strings variable-length UTF-8, tables
-// compound datasets: what h5py and h5dump read without help. Throws std::runtime_error naming the
+// compound datasets: what h5py and h5dump read without help. Readers take fixed-size strings too. Throws std::runtime_error naming the
 // object on failure.
 #include <hdf5.h>
 
@@ -40,12 +40,15 @@ Matrix read_matrix(hid_t dataset);
 Table read_table(hid_t dataset);
 
 // A table written block by block (results.h5's /summary: a million rows never held at once):
-// a chunked compound dataset that grows with each append. Every block must have the schema's
-// names and column types.
+// a chunked, deflated compound dataset that grows with each append. Every block must have the
+// schema's names and column types. A string column c with text_sizes[c] > 0 is stored with that
+// fixed size (NUL-padded; a longer string throws): deflate then shrinks it, which it cannot do
+// for variable-length strings, kept apart in HDF5's heap with 32 bytes of overhead each.
 class TableAppender {
  public:
   static constexpr hsize_t kAppendRows = 4096;  // rows per chunk
-  TableAppender(hid_t parent, const std::string& path, const Table& schema);
+  TableAppender(hid_t parent, const std::string& path, const Table& schema,
+                std::vector<size_t> text_sizes = {});
   void append(const Table& rows);
   hid_t dataset() const { return dataset_.get(); }
   hsize_t rows() const { return rows_; }
@@ -54,22 +57,25 @@ class TableAppender {
   std::string path_;
   std::vector<std::string> names_;
   std::vector<size_t> kinds_;  // Column::index() of each column
+  std::vector<size_t> text_sizes_;
   Handle dataset_;
   hsize_t rows_ = 0;
 };
 
-// A column written block by block (a part file's packed task data, packed_tasks.h): a chunked
-// 1-D dataset of f64, i64 or UTF-8 strings (`type`: Column::index() of what is appended).
+// A column written block by block (a part file's packed task data, packed_tasks.h): a chunked,
+// deflated 1-D dataset of f64, i64 or UTF-8 strings (`type`: Column::index() of what is
+// appended), strings of `text_size` bytes as in TableAppender (0: variable length).
 class ColumnAppender {
  public:
   static constexpr hsize_t kAppendValues = 8192;  // values per chunk
-  ColumnAppender(hid_t parent, const std::string& path, size_t type);
+  ColumnAppender(hid_t parent, const std::string& path, size_t type, size_t text_size = 0);
   void append(const Column& values);
   hid_t dataset() const { return dataset_.get(); }
 
  private:
   std::string path_;
   size_t type_;
+  size_t text_size_;
   Handle dataset_;
   hsize_t size_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <limits>
 #include <set>
@@ -130,18 +131,40 @@ struct PackedTasksWriter::Item {
   bool seen_col_names = false, shared_col_names = true;
   Strings col_names;       // a matrix's, when all records share them
   Strings col_names_json;  // a matrix's, per record
+  std::map<std::string, size_t> longest;  // bytes of the longest string of a text column
+  std::set<std::string> not_text;         // columns with numbers in some record
   std::unique_ptr<hdf5::TableAppender> table;
   std::unique_ptr<hdf5::ColumnAppender> column;
 
   std::string path() const { return std::string("/") + kSections[section] + "/" + name; }
-  void widen(const Table& schema) { append_rows_union(buffer, schema.rows_at({})); }
-  void open(hid_t file) {
+  void widen(const Table& rows) {
+    append_rows_union(buffer, rows.rows_at({}));
+    for (size_t c = 0; c < rows.names.size(); ++c) {
+      const auto* texts = std::get_if<Strings>(&rows.columns[c]);
+      if (!texts) not_text.insert(rows.names[c]);
+      size_t& size = longest[rows.names[c]];
+      if (texts)
+        for (const auto& text : *texts) size = std::max(size, text.size());
+    }
+  }
+  // Strings of fixed size where every record's were strings (numbers turned into strings by the
+  // union rules are not measured), so deflate shrinks them.
+  std::vector<size_t> text_sizes() const {
+    std::vector<size_t> sizes;
+    for (size_t c = 0; c < buffer.names.size(); ++c) {
+      const bool text = std::holds_alternative<Strings>(buffer.columns[c]) &&
+                        !not_text.count(buffer.names[c]);
+      sizes.push_back(text ? std::max<size_t>(longest.at(buffer.names[c]), 1) : 0);
+    }
+    return sizes;
+  }
+  void open(hid_t file, const std::string& at) {
     if (table || column) return;
     if (section == 2)
-      table = std::make_unique<hdf5::TableAppender>(file, path() + "/values", buffer);
+      table = std::make_unique<hdf5::TableAppender>(file, at, buffer, text_sizes());
     else
-      column = std::make_unique<hdf5::ColumnAppender>(file, path() + "/values",
-                                                      buffer.columns.at(0).index());
+      column = std::make_unique<hdf5::ColumnAppender>(file, at, buffer.columns.at(0).index(),
+                                                      text_sizes().at(0));
   }
 };
 
@@ -166,6 +189,8 @@ void PackedTasksWriter::observe(const TaskRecord& record) {
   for (const auto& [name, table] : record.result.tables)
     if (!table.names.empty()) item(2, name).widen(table);
   if (!record.result.summary.names.empty()) item(2, kSummary).widen(record.result.summary);
+  if (!tasks_) tasks_ = std::make_unique<Item>(), tasks_->section = 2;
+  tasks_->widen(task_row(record));
 }
 
 void PackedTasksWriter::append(hid_t file, const TaskRecord& record) {
@@ -195,14 +220,14 @@ void PackedTasksWriter::append(hid_t file, const TaskRecord& record) {
     item->all_present = item->all_present && present;
     if (item->section == 1) item->cols.push_back(width), item->col_names_json.push_back(names_json);
   }
-  if (!tasks_) tasks_ = std::make_unique<Item>();
+  if (!tasks_) throw std::logic_error("PackedTasksWriter: a record appended, none observed");
   append_rows_union(tasks_->buffer, task_row(record));
   if (++buffered_ == kBlockRecords) flush(file);
 }
 
 void PackedTasksWriter::flush(hid_t file) {
   for (auto& [key, item] : items_) {
-    item->open(file);
+    item->open(file, item->path() + "/values");
     if (item->buffer.rows() == 0) continue;
     if (item->table)
       item->table->append(item->buffer);
@@ -210,9 +235,8 @@ void PackedTasksWriter::flush(hid_t file) {
       item->column->append(item->buffer.columns.at(0));
     item->buffer = item->buffer.rows_at({});
   }
-  if (!tasks_) tasks_ = std::make_unique<Item>(), tasks_->buffer = task_row({}).rows_at({});
-  if (!tasks_->table)
-    tasks_->table = std::make_unique<hdf5::TableAppender>(file, "/tasks", tasks_->buffer);
+  if (!tasks_) tasks_ = std::make_unique<Item>(), tasks_->section = 2, tasks_->widen(task_row({}));
+  tasks_->open(file, "/tasks");
   tasks_->table->append(tasks_->buffer);
   tasks_->buffer = tasks_->buffer.rows_at({});
   buffered_ = 0;

@@ -7,7 +7,8 @@
 //
 // Frame: "RSKREC1\n" | u64 body length | sha256 of the body (32 bytes) | body, little-endian.
 // Body:  u8 type (0 task record, 1 run metadata) then
-//   record:   u8 status (0 ok, 1 failed) | u64 seed | u16 + id | u16 + kind | record_codec bytes
+//   record:   u8 status (0 ok, 1 failed) | u64 seed | u16 + id | u16 + kind | u64 size of the
+//             record_codec bytes | those bytes deflated (zlib)
 //   metadata: the run's RunMetadata as JSON (written once, first, by each log's writer)
 #include <cstdint>
 #include <string>

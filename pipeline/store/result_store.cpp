@@ -62,9 +62,10 @@ void write_array_attribute(hid_t object, const char* name, hid_t file_type, hid_
 
 // /summary written block by block, each block's digest (record_digest.h) kept in attributes.
 void write_summary(hid_t file, const Table& schema,
-                   const std::function<bool(Table& block)>& next_block) {
+                   const std::function<bool(Table& block)>& next_block,
+                   const std::vector<size_t>& text_sizes = {}) {
   if (schema.names.empty()) return;
-  hdf5::TableAppender summary(file, "/summary", schema);
+  hdf5::TableAppender summary(file, "/summary", schema, text_sizes);
   std::vector<int64_t> rows;
   std::vector<std::string> digests;
   for (Table block; next_block(block);) {
@@ -200,7 +201,7 @@ void write_results_index(const std::string& path, const RunMetadata& metadata,
     block.add("task_id", std::vector<std::string>{})
         .add("part", std::vector<int64_t>{})
         .add("row", std::vector<int64_t>{});
-    hdf5::TableAppender index(file, kIndexDataset, block);
+    hdf5::TableAppender index(file, kIndexDataset, block, {16});  // ids: 16 hex digits
     std::string id;
     size_t part = 0, row = 0;
     for (bool more = true; more;) {
@@ -215,7 +216,8 @@ void write_results_index(const std::string& path, const RunMetadata& metadata,
         block = block.rows_at({});
       }
     }
-    write_summary(file, contents.summary_schema, contents.next_summary_block);
+    write_summary(file, contents.summary_schema, contents.next_summary_block,
+                  contents.summary_text_sizes);
   });
 }
 

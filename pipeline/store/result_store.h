@@ -30,6 +30,7 @@ struct IndexContents {
   // Fills the next task's id, index into `parts` and row; false when there are no more.
   std::function<bool(std::string& id, size_t& part, size_t& row)> next_link;
   Table summary_schema;  // the columns of /summary (no rows); no columns: no /summary
+  std::vector<size_t> summary_text_sizes;  // fixed string sizes (hdf5::TableAppender)
   // Fills the next block of /summary rows in those columns; false when there are no more.
   std::function<bool(Table& block)> next_summary_block;
 };

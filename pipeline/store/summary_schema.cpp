@@ -87,6 +87,10 @@ void SummarySightings::observe(uint64_t task, const Table& rows) {
       it = columns_.end() - 1;
     }
     it->widest = wider(it->widest, type);
+    if (const auto* texts = std::get_if<std::vector<std::string>>(&rows.columns[c]))
+      for (const auto& text : *texts) it->longest = std::max<uint64_t>(it->longest, text.size());
+    else
+      it->only_text = false;
     if (type != CellType::int64 && it->first_wide_task == UINT64_MAX) {
       it->first_wide_task = task;
       it->first_wide_type = type;
@@ -106,6 +110,8 @@ std::string encode_sightings(const std::vector<ColumnSighting>& sightings) {
     put(bytes, static_cast<uint8_t>(s.widest));
     put(bytes, s.first_wide_task);
     put(bytes, static_cast<uint8_t>(s.first_wide_type));
+    put(bytes, s.longest);
+    put(bytes, static_cast<uint8_t>(s.only_text));
   }
   return bytes;
 }
@@ -126,6 +132,8 @@ std::vector<ColumnSighting> decode_sightings(const std::string& bytes) {
     s.widest = take_type(bytes, at);
     s.first_wide_task = take<uint64_t>(bytes, at);
     s.first_wide_type = take_type(bytes, at);
+    s.longest = take<uint64_t>(bytes, at);
+    s.only_text = take<uint8_t>(bytes, at) != 0;
   }
   if (at != bytes.size()) throw std::runtime_error("summary sightings hold trailing bytes");
   return sightings;
@@ -151,6 +159,8 @@ SummarySchema combine_sightings(const std::vector<std::vector<ColumnSighting>>& 
         m.first_type = s.first_type;
       }
       m.widest = wider(m.widest, s.widest);
+      m.longest = std::max(m.longest, s.longest);
+      m.only_text = m.only_text && s.only_text;
       if (s.first_wide_task < m.first_wide_task) {
         m.first_wide_task = s.first_wide_task;
         m.first_wide_type = s.first_wide_type;
@@ -167,6 +177,8 @@ SummarySchema combine_sightings(const std::vector<std::vector<ColumnSighting>>& 
     schema.final_type.push_back(s->widest);
     schema.first_type.push_back(s->first_type);
     schema.widens_through_double.push_back(s->first_wide_type == CellType::float64);
+    const bool fixed = s->widest == CellType::text && s->only_text;
+    schema.text_sizes.push_back(fixed ? std::max<size_t>(s->longest, 1) : 0);
   }
   return schema;
 }

@@ -83,7 +83,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p tiny && mount -t tmpfs -o size=8m tmpfs tiny
   "$binary" sweep grid.toml --out tiny/out --shard 0/1 --no-progress > logs.out 2>&1 || fail "$(cat logs.out)"
   (cd tiny/out/logs && sha256sum ./*) > logs.sha
   free=$(df --output=avail -B1 tiny | tail -1)
-  head -c $((free - 60000)) /dev/zero > tiny/filler 2> /dev/null
+  head -c $((free - 8192)) /dev/zero > tiny/filler 2> /dev/null
   "${mpirun[@]}" "$binary" sweep grid.toml --out tiny/out --merge-only --no-progress > full.out 2>&1
   status=$?
   [ $status -eq 1 ] || fail "full disk during the merge: exit $status: $(tail -3 full.out)"

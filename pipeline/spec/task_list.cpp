@@ -1,4 +1,4 @@
-#include "pipeline/run/task_list.h"
+#include "pipeline/spec/task_list.h"
 
 #include <cstdio>
 #include <functional>
