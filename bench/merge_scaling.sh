@@ -39,7 +39,10 @@ rss_kb() { cat "$work/rss.0"; }
 
 measure() {  # BINARY N -> one line of figures
   local binary=$1 n=$2 spec="$work/spec$2.toml" out="$work/out" peak=0 sweep merge1 merge2 agg pd
-  printf 'kind = "echo"\n[grid]\ni = "0-%d"\n' $((n - 1)) > "$spec"
+  # One range stands for at most 100,000 integers: larger grids add a second axis (cost).
+  local costs=$(((n + 99999) / 100000))
+  printf 'kind = "echo"\n[grid]\ni = "0-%d"\ncost = [%s]\n' $((n / costs - 1)) \
+    "$(seq -s, 1 "$costs" | sed 's/\([0-9]*\)/\1.0/g')" > "$spec"
   rm -rf "$out"
   sweep=$(timed 2 "$binary" sweep "$spec" --out "$out" --no-progress) || return 1
   peak=$(rss_kb)

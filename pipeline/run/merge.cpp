@@ -66,18 +66,19 @@ std::string log_path(const std::string& dir, const ScannedLogs& scanned, uint32_
   return (fs::path(out_layout::logs_dir(dir)) / scanned.logs[log]).string();
 }
 
-// This rank's part of a log it read: an intact one already there, else a new one ("" and an
-// error line when it cannot be written).
+// This rank's part of a log it read: one already there that holds the records the scan found,
+// else a new one ("" and an error line when it cannot be written).
 std::string part_for(const std::string& dir, const ScannedLogs& scanned, uint32_t log,
                      const std::map<std::string, std::vector<std::string>>& parts_of_stem,
                      std::vector<std::string>& errors, int rank) {
   const std::string log_name = scanned.logs[log];
   const std::string stem = log_name.substr(0, log_name.size() - 4);
-  if (auto it = parts_of_stem.find(stem); it != parts_of_stem.end())
-    for (const auto& name : it->second)
-      if (part_file_intact((fs::path(out_layout::parts_dir(dir)) / name).string())) return name;
   const auto scan = scanned.mine.find(log);
   if (scan == scanned.mine.end()) return "";  // unreadable: its tasks are not counted
+  if (auto it = parts_of_stem.find(stem); it != parts_of_stem.end())
+    for (const auto& name : it->second)
+      if (part_file_holds((fs::path(out_layout::parts_dir(dir)) / name).string(), scan->second))
+        return name;
   try {
     return fs::path(write_part_file(out_layout::parts_dir(dir), log_path(dir, scanned, log),
                                     scan->second))

@@ -22,6 +22,7 @@ namespace {
 
 constexpr size_t kNameDigits = 16;
 constexpr const char* kLogSuffix = ".log";
+constexpr const char* kRecordsAttribute = "log_records_sha256";
 
 std::string stem_of_log(const std::string& log_path) {
   std::string name = fs::path(log_path).filename().string();
@@ -42,6 +43,17 @@ std::string digest_in_name(const std::string& name) {
   return digits;
 }
 
+// Which frames of the log the part holds, as its rows (offsets and sizes): a part made before a
+// frame of its log was damaged has rows the scan no longer counts, so it is made again.
+std::string records_digest(const LogScan& scan) {
+  std::string offsets;
+  for (const LogEntry& entry : scan.entries) {
+    offsets.append(reinterpret_cast<const char*>(&entry.offset), sizeof entry.offset);
+    offsets.append(reinterpret_cast<const char*>(&entry.size), sizeof entry.size);
+  }
+  return sha256_hex(offsets);
+}
+
 }  // namespace
 
 std::string write_part_file(const std::string& parts_dir, const std::string& log_path,
@@ -60,6 +72,7 @@ std::string write_part_file(const std::string& parts_dir, const std::string& log
         write_file_metadata(file, scan.metadata, kPartFormat);
         hdf5::write_attribute(file, "log", fs::path(log_path).filename().string());
         hdf5::write_attribute(file, "log_bytes", static_cast<int64_t>(scan.bytes));
+        hdf5::write_attribute(file, kRecordsAttribute, records_digest(scan));
         // Row k is the log's valid record k (what layout/record_scan.h locates as entry k).
         // Every record is decoded twice, once for the union of types and once to be written,
         // rather than held: a log may hold a rank's share of a million tasks.
@@ -86,6 +99,19 @@ bool part_file_intact(const std::string& path) {
   if (digits.empty()) return false;
   try {
     return sha256_file_hex(path).substr(0, kNameDigits) == digits;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool part_file_holds(const std::string& path, const LogScan& scan) {
+  if (!part_file_intact(path)) return false;
+  try {
+    hdf5::QuietErrors quiet;
+    OpenedFile opened = open_riskstep_file(path, kPartFormat);
+    const auto attributes = hdf5::read_attributes(opened.file.get());
+    const auto it = attributes.find(kRecordsAttribute);
+    return it != attributes.end() && it->second == AttributeValue(records_digest(scan));
   } catch (const std::exception&) {
     return false;
   }

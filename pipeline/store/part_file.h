@@ -23,6 +23,9 @@ std::string write_part_file(const std::string& parts_dir, const std::string& log
 std::string part_log_stem(const std::string& part_name);
 // True when the file exists and its bytes match the digest in its name.
 bool part_file_intact(const std::string& path);
+// True when it is intact and holds, row for row, the records `scan` found in its log (root
+// attribute log_records_sha256): a frame damaged since the part was made changes that.
+bool part_file_holds(const std::string& path, const LogScan& scan);
 
 // Every record of an intact part file, in row order. Throws std::runtime_error naming the file
 // when it is missing, damaged (its digest) or not a part file.

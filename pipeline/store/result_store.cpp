@@ -248,10 +248,11 @@ void verify_results_file(const std::string& results_path) {
     read_summary_table(results_path);
     return;
   }
-  const std::filesystem::path dir = std::filesystem::path(results_path).parent_path();
+  std::filesystem::path dir = std::filesystem::path(results_path).parent_path();
+  if (dir.empty()) dir = ".";
   for (const auto& part : parts)
     if (!part_file_intact((dir / part).string()))
-      throw std::runtime_error((dir / part).string() +
+      throw std::runtime_error(results_path + ": its part " + (dir / part).string() +
                                ": checksum mismatch or missing (it changed after it was "
                                "written): run riskstep sweep --merge-only on " +
                                dir.string() + " to write it again from the record logs");

@@ -137,14 +137,17 @@ def _task_attributes(f):
         return
     index = f["tasks"][()]
     for number in range(len(f["parts"])):
-        rows = index["row"][index["part"] == number]
-        if len(rows) == 0:
+        mine = index[index["part"] == number]
+        if len(mine) == 0:
             continue
         with _part(f, number) as part:
             held = part["tasks"][()]
-        for row in rows:
-            record = held[row]
-            yield text(record["task_id"]), {key: record[key] for key in held.dtype.names}
+        for task_id, row in zip(mine["task_id"], mine["row"]):
+            record = held[row] if row < len(held) else None
+            if record is None or record["task_id"] != task_id:
+                raise BadInput(f"{f.filename}: task {text(task_id)}: not at row {row} of its part "
+                               "(run riskstep sweep --merge-only to write the index again)")
+            yield text(task_id), {key: record[key] for key in held.dtype.names}
 
 
 def task_settings(row):
@@ -220,7 +223,11 @@ def _task(f, path, task):
         if len(hits) == 0:
             raise BadInput(f"{path}: no task {task} (the file holds {len(index)})")
         with _part(f, int(index["part"][hits[0]])) as part:
-            stored = _packed_task(part, int(index["row"][hits[0]]))
+            row = int(index["row"][hits[0]])
+            if row >= len(part["tasks"]) or text(part["tasks"][row]["task_id"]) != str(task):
+                raise BadInput(f"{path}: task {task}: not at row {row} of {part.filename} "
+                               "(run riskstep sweep --merge-only to write the index again)")
+            stored = _packed_task(part, row)
     else:
         group = f["tasks"].get(str(task))
         if not isinstance(group, h5py.Group):

@@ -4,57 +4,59 @@ the second file records it as SLURM_JOB_ID or SLURM_ARRAY_JOB_ID somewhere in it
 
 usage: compare_results.py REFERENCE.h5 CANDIDATE.h5 [SLURM_JOB_ID]
 """
+import os
 import sys
 
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "report"))
+from riskstep_report import reader  # noqa: E402  (reads both layouts: task groups, or an index)
+
 # sha256: a task group's checksum covers its wall time, so it differs between runs too.
 RUN_SPECIFIC = {"wall_seconds", "wall seconds", "train_seconds", "rank", "created", "created_utc", "host",
-                "mpi_size", "slurm", "finished_utc", "started_utc", "sha256"}
+                "mpi_size", "slurm", "finished_utc", "started_utc", "sha256", "task_id"}
 
 
 def as_text(value):
-    if isinstance(value, bytes):
-        return value.decode()
+    if isinstance(value, (bytes, np.bytes_)):
+        return bytes(value).decode()
     if isinstance(value, np.ndarray):
         return repr(value.tolist())
+    if isinstance(value, np.generic):
+        return repr(value.item())
     return repr(value)
 
 
 def collect(path):
-    """Every object of the file by name, and its root attributes. /tasks/<id> may be an external
-    link into a part file (DIR/parts): it is followed, and the part's root attributes (the run
-    metadata of the rank that wrote it) count as root attributes too. /parts, the list of the
-    part files' names, differs between runs and is left out."""
+    """Every task's attributes, datasets and tables by name, /summary, and the root attributes of
+    the file and of its part files (the run metadata of the ranks that wrote them), whichever
+    layout the file has (docs/hdf5-layout.md)."""
     objects = {}
 
-    def attributes(obj):
-        return {k: as_text(v) for k, v in obj.attrs.items() if k not in RUN_SPECIFIC
+    def attributes(attrs):
+        return {k: as_text(v) for k, v in attrs.items() if k not in RUN_SPECIFIC
                 and not k.lower().startswith("slurm")}
 
-    def visitor(prefix):
-        def visit(name, obj):
-            full = prefix + name
-            if full == "parts" or full.startswith("tasks/"):
-                return  # /parts is run-specific; tasks are visited below, links followed
-            objects[full] = (attributes(obj), obj[()] if isinstance(obj, h5py.Dataset) else None)
-        return visit
-
     with h5py.File(path, "r") as f:
-        f.visititems(visitor(""))
         root = {k: as_text(v) for k, v in f.attrs.items()}
-        parts = set()
-        for tid in f["tasks"] if "tasks" in f else []:
-            group = f["tasks"][tid]  # resolves an external link
-            objects["tasks/" + tid] = (attributes(group), None)
-            group.visititems(lambda name, obj, tid=tid: objects.__setitem__(
-                f"tasks/{tid}/{name}",
-                (attributes(obj), obj[()] if isinstance(obj, h5py.Dataset) else None)))
-            if group.file.filename != f.filename and group.file.filename not in parts:
-                parts.add(group.file.filename)
-                for k, v in group.file.attrs.items():
-                    root.setdefault(f"{k} ({group.file.filename})", as_text(v))
+        if isinstance(f.get("parts"), h5py.Dataset):
+            for name in f["parts"][()]:
+                part = os.path.join(os.path.dirname(path), name.decode())
+                with h5py.File(part, "r") as p:
+                    for k, v in p.attrs.items():
+                        root.setdefault(f"{k} ({part})", as_text(v))
+        if "summary" in f:
+            objects["summary"] = ({}, f["summary"][()])
+        for tid, attrs in reader._task_attributes(f):
+            objects["tasks/" + tid] = (attributes(attrs), None)
+            if reader.text(attrs.get("status", "ok")) != "ok":
+                continue
+            stored = reader._task(f, path, tid)
+            for name, (values, _) in stored.datasets.items():
+                objects[f"tasks/{tid}/{name}"] = ({}, values)
+            for name, rows in stored.tables.items():
+                objects[f"tasks/{tid}/{name}"] = ({}, rows)
     return objects, root
 
 

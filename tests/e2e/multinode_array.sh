@@ -24,8 +24,9 @@ done
 [[ $(job_state "$merge") == COMPLETED ]] || mn_fail "merge job $merge ended $(job_state "$merge")"
 echo "array $array + merge $merge took $((SECONDS - started)) s"
 same_results "$work/direct/results.h5" "$work/array/results.h5" "$merge"
-# Every task file: the array job, its shard, the host of that shard; the shards' hosts differ.
-/usr/bin/python3 - "$work/array/tasks" "$array" <<'PY' || mn_fail "the shards did not run on different hosts"
+# Every part file (one per log, that is per shard here): the array job, its shard, the host of
+# that shard; the shards' hosts differ.
+/usr/bin/python3 - "$work/array/parts" "$array" <<'PY' || mn_fail "the shards did not run on different hosts"
 import collections, glob, sys
 import h5py
 hosts = collections.defaultdict(set)
@@ -33,13 +34,11 @@ tasks = collections.Counter()
 for path in glob.glob(sys.argv[1] + "/*.h5"):
     with h5py.File(path, "r") as f:
         root = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()}
-        (tid, group), = f["tasks"].items() if "tasks" in f else [(None, f)]
-        host = group.attrs.get("host", root.get("host"))
-        host = host.decode() if isinstance(host, bytes) else str(host)
+        held = f["tasks"][()]
     assert root.get("SLURM_ARRAY_JOB_ID") == sys.argv[2], (path, root)
     shard = root["SLURM_ARRAY_TASK_ID"]
-    hosts[shard].add(host)
-    tasks[shard] += 1
+    hosts[shard].update(h.decode() for h in held["host"])
+    tasks[shard] += len(held)
 assert set(hosts) == {"0", "1"}, dict(hosts)
 assert all(len(h) == 1 for h in hosts.values()), dict(hosts)
 assert hosts["0"] != hosts["1"], ("both shards ran on", hosts["0"])

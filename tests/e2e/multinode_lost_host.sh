@@ -13,7 +13,7 @@
 #     (oob_tcp_keepalive_*, here 5 s idle + 3 x 2 s probes; the default is 300 + 9 x 20 s) and
 #     aborts the job on both sides. The link comes back and the sweep is run again (3 ranks a host).
 #
-# Each time: the tasks finished before the loss are not run again (same inode and mtime, once in
+# Each time: the tasks finished before the loss are not run again (their records still where they were, once in
 # the echo log, "(N run now, M already done)"), and results.h5 equals an uninterrupted run.
 # usage: multinode_lost_host.sh RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR (exit 77 = skipped)
 set -uo pipefail
@@ -40,9 +40,10 @@ reference() {  # waits for the reference run
   ref_pid=
 }
 
-count_done() { find "$1/tasks" -name '*.h5' 2>/dev/null | wc -l; }
+records() { /usr/bin/python3 "$source_dir/tests/e2e/count_records.py" "$@"; }  # DIR [--list]
+count_done() { records "$1" 2>/dev/null || echo 0; }
 
-# wait_some OUT WHAT: until at least 4 task files exist (fails after 120 s or when WHAT says the
+# wait_some OUT WHAT: until at least 4 tasks have records (fails after 120 s or when WHAT says the
 # run is over); then prints how many.
 wait_some() {
   local out=$1 what=$2 deadline=$((SECONDS + 120))
@@ -61,17 +62,17 @@ host_runs() {
   ps -o comm= -p "$pids" 2>/dev/null | grep -E '^(riskstep|mpirun|orted|slurmstepd|slurm_script)$' | tr '\n' ' '
 }
 
-# snapshot OUT: "file inode mtime" of every finished task file.
-snapshot() { find "$1/tasks" -name '*.h5' -printf '%f %i %T@\n' | sort; }
+# snapshot OUT: "id log offset" of every finished task's record (logs are only appended to).
+snapshot() { records "$1" --list | awk '{print $1, $4, $5}' | sort -u -k1,1; }
 
-# check_resumed OUT BEFORE LOG RUNLOG: files of BEFORE unchanged, their tasks not rerun (LOG),
+# check_resumed OUT BEFORE LOG RUNLOG: records of BEFORE still valid where they were, their
+# tasks not rerun (LOG),
 # the resumed run's own count (last "(N run now, M already done)" in RUNLOG) says so.
 check_resumed() {
-  local out=$1 before=$2 log=$3 runlog=$4 name inode mtime id
-  while read -r name inode mtime; do
-    [[ $(stat -c %i "$out/tasks/$name") == "$inode" && $(find "$out/tasks/$name" -printf '%T@') == "$mtime" ]] ||
-      mn_fail "$name was rewritten after the loss"
-    id=${name%.h5}
+  local out=$1 before=$2 log=$3 runlog=$4 id where offset after
+  after=$(records "$out" --list | awk '{print $1, $4, $5}')
+  while read -r id where offset; do
+    grep -qx "$id $where $offset" <<<"$after" || mn_fail "the record of $id ($where) is gone after the loss"
     [[ $(grep -c "^$id\$" "$log") -le 1 ]] || mn_fail "task $id ran $(grep -c "^$id\$" "$log") times"
   done <<<"$before"
   local done_before counts
@@ -80,7 +81,7 @@ check_resumed() {
   [[ $counts == "($((total - done_before)) run now, $done_before already done)" ]] ||
     mn_fail "the resumed run says '$counts'; $done_before of $total tasks were done before"
   echo "resumed: $counts"
-  (($(count_done "$out") == total)) || mn_fail "$(count_done "$out") of $total task files"
+  (($(count_done "$out") == total)) || mn_fail "$(count_done "$out") of $total tasks have records"
 }
 
 echo "== 1. Slurm job on 2 hosts, rs-node2 lost (power failure)"

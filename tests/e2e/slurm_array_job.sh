@@ -29,8 +29,9 @@ ran=$(cat "$work"/array/slurm/*-"${array}"_*.out | sed -n 's/.*(\([0-9]*\) run n
   awk '{s += $1} END {print s}')
 [[ $ran == "$total" ]] || slurm_fail "shards ran $ran tasks, the grid has $total"
 same_results "$work/direct/results.h5" "$work/array/results.h5" "$merge"
-# Each task file records the array job and the array task (shard) that computed it.
-/usr/bin/python3 - "$work/array/tasks" "$array" <<'PY' || slurm_fail "task files do not record the array job"
+# Each part file (one per shard's log) records the array job and the array task (shard) that
+# computed its records.
+/usr/bin/python3 - "$work/array/parts" "$array" <<'PY' || slurm_fail "part files do not record the array job"
 import glob, sys
 import h5py
 shards = set()
@@ -40,6 +41,6 @@ for path in glob.glob(sys.argv[1] + "/*.h5"):
     assert attrs.get("SLURM_ARRAY_JOB_ID") == sys.argv[2], (path, attrs)
     shards.add(attrs["SLURM_ARRAY_TASK_ID"])
 assert shards == {"0", "1", "2"}, shards
-print("task files record array job", sys.argv[2], "shards", sorted(shards))
+print("part files record array job", sys.argv[2], "shards", sorted(shards))
 PY
 echo "PASS: array job $array (3 shards) + merge job $merge match mpirun -np 2"

@@ -20,26 +20,30 @@ submit() {  # submit OUT: one-rank job, so the sweep takes a while
     -- "${grid[@]}"
 }
 
-# wait_half_way OUT JOB: until some but not all tasks are on disk; prints their inode and mtime.
+records() { /usr/bin/python3 "$source_dir/tests/e2e/count_records.py" "$@"; }  # DIR [--list]
+
+# wait_half_way OUT JOB: until some but not all tasks have records; prints "id log offset" of each.
 wait_half_way() {
   local out=$1 job=$2 deadline=$((SECONDS + 300)) done
   while :; do
-    done=$(find "$out/tasks" -name '*.h5' 2>/dev/null | wc -l)
+    done=$(records "$out" 2>/dev/null || echo 0)
     ((done >= 1)) && break
     ((SECONDS < deadline)) || slurm_fail "no task finished in job $job after 300 s"
     job_ended "$job" && slurm_fail "job $job ended $(job_state "$job") before any task finished"
     sleep 0.2
   done
   ((done < total)) || slurm_fail "all $total tasks finished before the interruption: the test proves nothing"
-  find "$out/tasks" -name '*.h5' -printf '%p %i %T@\n' | sort
+  records "$out" --list | awk '{print $1, $4, $5}' | sort -u -k1,1
 }
 
-# unchanged BEFORE_LIST OUT: every task file finished before the interruption is the same file.
+# unchanged BEFORE_LIST OUT: every record finished before the interruption is still where it was
+# (logs are only appended to), and no task has a second record (none was computed again).
 unchanged() {
-  local path inode mtime
-  while read -r path inode mtime; do
-    [[ $(stat -c %i "$path") == "$inode" && $(find "$path" -printf '%T@') == "$mtime" ]] ||
-      slurm_fail "$path was recomputed after the interruption"
+  local id where offset after
+  after=$(records "$2" --list | awk '{print $1, $4, $5}')
+  while read -r id where offset; do
+    grep -qx "$id $where $offset" <<<"$after" || slurm_fail "the record of $id ($where) is gone"
+    [[ $(grep -c "^$id " <<<"$after") -eq 1 ]] || slurm_fail "$id was recomputed after the interruption"
   done <<<"$1"
 }
 

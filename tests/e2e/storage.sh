@@ -4,6 +4,8 @@
 #     aggregate and the report package still read it, its records equal those a format-4 run
 #     computes for the same tasks, and a sweep into it is refused with one line;
 #  2. two shards into one directory at once, merged with --merge-only: the same results as one run;
+#     a flipped bit in one record of a finished directory: that task alone runs again, and the
+#     results equal the undamaged ones (the part of that log is made again: its rows shifted);
 #  3. a disk that fills up during the merge: named, exit 1, the logs untouched and no temporary
 #     left; after freeing space --merge-only gives the same results;
 #  4. a second run into a directory in use waits (--wait) and then computes nothing again.
@@ -77,6 +79,22 @@ wait $first || fail "shard 0: $(cat s0.out)"
   fail "merge: $(cat merged.out)"
 dump whole/results.h5 > whole.txt && dump sharded/results.h5 > sharded.txt
 cmp -s whole.txt sharded.txt || fail "merged shards differ from one run"
+
+echo "== 2b. a flipped bit in a record of a merged directory: that task alone runs again"
+cp -r whole flipped && rm -f flipped/riskstep.lock
+/usr/bin/python3 - flipped/logs/*.r00000.log <<'PY' || fail "could not flip a bit"
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+frames = [i for i in range(len(data)) if data.startswith(b"RSKREC1\n", i)]
+data[frames[5] + 60] ^= 0x10  # inside the sixth frame's body (the first is the run's metadata)
+open(path, "wb").write(data)
+PY
+"${mpirun[@]}" "$binary" sweep grid.toml --out flipped --no-progress > flipped.out 2>&1 || fail "$(cat flipped.out)"
+grep -q "checksum mismatch" flipped.out || fail "the damage was not named: $(cat flipped.out)"
+grep -q "(1 run now, 199 already done)" flipped.out || fail "not exactly one task rerun: $(cat flipped.out)"
+dump flipped/results.h5 > flipped.txt
+cmp -s whole.txt flipped.txt || fail "results after the bit flip differ: $(diff whole.txt flipped.txt | head -3)"
 
 echo "== 3. a full disk during the merge"
 if [ "$(id -u)" -eq 0 ] && mkdir -p tiny && mount -t tmpfs -o size=8m tmpfs tiny 2> /dev/null; then

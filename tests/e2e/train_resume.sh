@@ -26,20 +26,22 @@ grep -q "stopped after epoch 1 of 2" stop.txt || fail "no stop message"
 grep -q "resumed from ck/checkpoint.pt at epoch 2" resumed.txt || { cat resumed.txt; fail "did not resume at epoch 2"; }
 grep -q "^epoch 1/2" resumed.txt && fail "the resumed run trained epoch 1 again"
 
-compare() {  # A.h5 B.h5: the same task, the same final parameters, the same computed history
-  /usr/bin/python3 - "$1" "$2" <<'PY'
+compare() {  # A B [TASK]: the same task (A's only one, or TASK), the same final parameters and history
+  PYTHONPATH="$source/report" /usr/bin/python3 - "$@" <<'PY'
 import sys, h5py, numpy as np
-a, b = (h5py.File(p, "r") for p in sys.argv[1:3])
-(ia, ga), = a["tasks"].items()
-(ib, gb), = b["tasks"].items()
-assert ia == ib, ("task ids differ", ia, ib)
-assert ga.attrs["seed"] == gb.attrs["seed"]
-assert ga.attrs["final_parameters_sha256"] == gb.attrs["final_parameters_sha256"], "parameters differ"
-ha, hb = ga["history"][()], gb["history"][()]
+from riskstep_report import reader
+a, b = sys.argv[1:3]
+ids = [sys.argv[3]] if len(sys.argv) > 3 else list(reader.load_tasks(a)["task_id"])
+assert len(ids) == 1 and ids == list(reader.load_tasks(b)["task_id"]) or len(sys.argv) > 3, ids
+with h5py.File(reader.results_path(a), "r") as fa, h5py.File(reader.results_path(b), "r") as fb:
+    ta, tb = reader._task(fa, a, ids[0]), reader._task(fb, b, ids[0])
+assert int(ta.attrs["seed"]) == int(tb.attrs["seed"])
+assert ta.attrs["final_parameters_sha256"] == tb.attrs["final_parameters_sha256"], "parameters differ"
+ha, hb = ta.tables["history"], tb.tables["history"]
 assert len(ha) == len(hb) == 2, (len(ha), len(hb))
 for name in ("epoch", "train_loss", "test_loss", "test_accuracy", "lr"):
     assert np.array_equal(ha[name], hb[name]), name
-print("same task", ia, "same final parameters and history")
+print("same task", ids[0], "same final parameters and history")
 PY
 }
 compare whole.h5 resumed.h5 || fail "resumed run differs from the uninterrupted one"
@@ -95,8 +97,11 @@ grep -q "2 task(s) stopped before finishing" part1.txt || { cat part1.txt; fail 
   { cat part2.txt; fail "rerun after the stop"; }
 grep -q "(2 run now, 0 already done)" part2.txt || { cat part2.txt; fail "rerun did not run the stopped tasks"; }
 grep -q "resumed from .* at epoch 2" part2.txt || { cat part2.txt; fail "rerun did not resume at epoch 2"; }
-for id in $(ls whole/tasks | sed 's/\.h5$//'); do
-  compare "whole/tasks/$id.h5" "parts/tasks/$id.h5" || fail "task $id differs after stop and resume"
+ids=$(PYTHONPATH="$source/report" /usr/bin/python3 -c \
+  'import sys; from riskstep_report import reader; print(*reader.load_tasks(sys.argv[1]).task_id)' whole)
+[ -n "$ids" ] || fail "no tasks in whole/results.h5"
+for id in $ids; do
+  compare whole parts "$id" || fail "task $id differs after stop and resume"
 done
 
 echo "== run settings never change task ids or seeds (dry run, no GPU needed)"
