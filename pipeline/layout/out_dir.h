@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/spec/task_list.h"
 #include "pipeline/spec/sweep_spec.h"
+#include "pipeline/spec/task_list.h"
 
 namespace riskstep {
 

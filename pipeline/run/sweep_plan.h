@@ -9,8 +9,8 @@
 
 #include "pipeline/core/job.h"
 #include "pipeline/run/sweep.h"
-#include "pipeline/spec/task_list.h"
 #include "pipeline/spec/sweep_spec.h"
+#include "pipeline/spec/task_list.h"
 
 namespace riskstep {
 

@@ -91,6 +91,8 @@ std::string write_file_named_by_digest(
   return path;
 }
 
-void skip_library_cleanup_at_exit() { H5dont_atexit(); }
+void skip_library_cleanup_at_exit() {
+  H5dont_atexit();
+}
 
 }  // namespace riskstep::hdf5

@@ -393,8 +393,8 @@ TableAppender::TableAppender(hid_t parent, const std::string& path, const Table&
   Handle dcpl = appendable_dataset_plist(kAppendRows, what);
   Handle lcpl = link_plist();
   dataset_ = hdf5::dataset(H5Dcreate2(parent, path.c_str(), packed.file_type.get(), space.get(),
-                                lcpl.get(), dcpl.get(), H5P_DEFAULT),
-                     "create " + what);
+                                      lcpl.get(), dcpl.get(), H5P_DEFAULT),
+                           "create " + what);
 }
 
 void TableAppender::append(const Table& rows) {
@@ -426,14 +426,14 @@ std::pair<Handle, Handle> column_types(size_t type, size_t text_size, const std:
     return {datatype(H5Tcopy(H5T_IEEE_F64LE), what), datatype(H5Tcopy(H5T_NATIVE_DOUBLE), what)};
   if (type == 1)
     return {datatype(H5Tcopy(H5T_STD_I64LE), what), datatype(H5Tcopy(H5T_NATIVE_INT64), what)};
-  if (text_size > 0) return {fixed_string_type(text_size, what), fixed_string_type(text_size, what)};
+  if (text_size > 0)
+    return {fixed_string_type(text_size, what), fixed_string_type(text_size, what)};
   return {utf8_string_type(), utf8_string_type()};
 }
 
 }  // namespace
 
-ColumnAppender::ColumnAppender(hid_t parent, const std::string& path, size_t type,
-                               size_t text_size)
+ColumnAppender::ColumnAppender(hid_t parent, const std::string& path, size_t type, size_t text_size)
     : path_(path), type_(type), text_size_(type == 2 ? text_size : 0) {
   const std::string what = "column '" + path + "'";
   const hsize_t none = 0, unlimited = H5S_UNLIMITED;

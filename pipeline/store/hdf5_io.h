@@ -1,8 +1,8 @@
 #pragma once
 // Typed reads and writes of the Result building blocks (attributes, columns, matrices, tables)
 // with the HDF5 C API. Doubles are IEEE f64, integers i64, strings variable-length UTF-8, tables
-// compound datasets: what h5py and h5dump read without help. Readers take fixed-size strings too. Throws std::runtime_error naming the
-// object on failure.
+// compound datasets: what h5py and h5dump read without help. Readers take fixed-size strings too.
+// Throws std::runtime_error naming the object on failure.
 #include <hdf5.h>
 
 #include <map>

@@ -129,8 +129,8 @@ struct PackedTasksWriter::Item {
   Integers start{0}, cols, present;
   bool all_present = true;
   bool seen_col_names = false, shared_col_names = true;
-  Strings col_names;       // a matrix's, when all records share them
-  Strings col_names_json;  // a matrix's, per record
+  Strings col_names;                      // a matrix's, when all records share them
+  Strings col_names_json;                 // a matrix's, per record
   std::map<std::string, size_t> longest;  // bytes of the longest string of a text column
   std::set<std::string> not_text;         // columns with numbers in some record
   std::unique_ptr<hdf5::TableAppender> table;
@@ -152,8 +152,8 @@ struct PackedTasksWriter::Item {
   std::vector<size_t> text_sizes() const {
     std::vector<size_t> sizes;
     for (size_t c = 0; c < buffer.names.size(); ++c) {
-      const bool text = std::holds_alternative<Strings>(buffer.columns[c]) &&
-                        !not_text.count(buffer.names[c]);
+      const bool text =
+          std::holds_alternative<Strings>(buffer.columns[c]) && !not_text.count(buffer.names[c]);
       sizes.push_back(text ? std::max<size_t>(longest.at(buffer.names[c]), 1) : 0);
     }
     return sizes;
@@ -178,8 +178,7 @@ void PackedTasksWriter::observe(const TaskRecord& record) {
     if (!slot) slot = std::make_unique<Item>(), slot->section = section, slot->name = name;
     return *slot;
   };
-  for (const auto& [name, column] : record.result.columns)
-    item(0, name).widen(one_column(column));
+  for (const auto& [name, column] : record.result.columns) item(0, name).widen(one_column(column));
   for (const auto& [name, matrix] : record.result.matrices) {
     Item& it = item(1, name);
     it.widen(one_column(std::vector<double>{}));
@@ -272,9 +271,8 @@ herr_t find_items(hid_t, const char* name, const H5O_info_t* info, void* data) {
     if (info->type == H5O_TYPE_DATASET && path.size() >= leaf.size() &&
         path.compare(path.size() - leaf.size(), leaf.size(), leaf) == 0 &&
         (path.size() == leaf.size() || path[path.size() - leaf.size() - 1] == '/'))
-      search->names.push_back(path.size() == leaf.size()
-                                  ? ""
-                                  : path.substr(0, path.size() - leaf.size() - 1));
+      search->names.push_back(
+          path.size() == leaf.size() ? "" : path.substr(0, path.size() - leaf.size() - 1));
   } catch (...) {
     search->error = std::current_exception();
     return -1;
@@ -350,11 +348,10 @@ std::vector<TaskRecord> read_packed_tasks(hid_t file) {
   for (size_t section = 0; section < 3; ++section) {
     const std::string group_path = std::string("/") + kSections[section];
     if (!exists(file, group_path)) continue;
-    hdf5::Handle group =
-        hdf5::group(H5Gopen2(file, group_path.c_str(), H5P_DEFAULT), group_path);
+    hdf5::Handle group = hdf5::group(H5Gopen2(file, group_path.c_str(), H5P_DEFAULT), group_path);
     ItemSearch search;
-    const herr_t visited = H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, find_items,
-                                     &search, H5O_INFO_BASIC);
+    const herr_t visited =
+        H5Ovisit2(group.get(), H5_INDEX_NAME, H5_ITER_INC, find_items, &search, H5O_INFO_BASIC);
     if (search.error) std::rethrow_exception(search.error);
     hdf5::check(visited, group_path);
     for (const auto& name : search.names) read_item(file, section, name, records);

@@ -1,9 +1,9 @@
 #pragma once
 // Part files: a sweep's records in HDF5, one file per record log (record_log.h), written by the
 // ranks in parallel. DIR/parts/<log stem>.<digest>.h5 holds every valid record of that log, row
-// k being the log's valid record k, packed by name (packed_tasks.h), the run metadata of the log's writer
-// as root attributes (riskstep_format = riskstep-part-4, plus `log` and `log_bytes`: the log and
-// its size when the part was made). <digest> is the first 16 hex digits of the sha256 of the
+// k being the log's valid record k, packed by name (packed_tasks.h), the run metadata of the log's
+// writer as root attributes (riskstep_format = riskstep-part-4, plus `log` and `log_bytes`: the log
+// and its size when the part was made). <digest> is the first 16 hex digits of the sha256 of the
 // part's own bytes, so the name verifies the file (part_file_intact) without any other record.
 // A part is immutable: a log's records change only by damage, and then its part is made again.
 #include <string>

@@ -2,10 +2,10 @@
 // Results files (docs/hdf5-layout.md). A self-contained one (`riskstep backtest --out`, `train
 // --out`) holds every task group itself; a sweep's DIR/results.h5 is an index written by rank 0:
 // /parts, external links to the part files (part_file.h) that all ranks wrote, /tasks, a row per
-// task saying which part and row hold its record, and /summary, streamed block by block. h5py and pandas read both alike. Files are written whole or
-// not at all (hdf5_image.h); every task group and every /summary block carries a checksum,
-// verified when read. Files of formats 1-3 (one file per task, results.h5 self-contained) are
-// read too.
+// task saying which part and row hold its record, and /summary, streamed block by block. h5py and
+// pandas read both alike. Files are written whole or not at all (hdf5_image.h); every task group
+// and every /summary block carries a checksum, verified when read. Files of formats 1-3 (one file
+// per task, results.h5 self-contained) are read too.
 #include <functional>
 #include <string>
 #include <vector>

@@ -25,8 +25,8 @@ struct ColumnSighting {
   CellType widest = CellType::int64;
   uint64_t first_wide_task = UINT64_MAX;  // first task where it is double or string
   CellType first_wide_type = CellType::int64;
-  uint64_t longest = 0;    // bytes of its longest string
-  bool only_text = true;   // strings in every task (none turned into strings from numbers)
+  uint64_t longest = 0;   // bytes of its longest string
+  bool only_text = true;  // strings in every task (none turned into strings from numbers)
 };
 
 // What one rank saw: tasks observed in increasing position.
@@ -48,7 +48,7 @@ struct SummarySchema {
   std::vector<bool> widens_through_double;  // int64 cells pass through double on the way
   std::vector<size_t> text_sizes;  // a fixed size for string columns whose lengths are known
                                    // (hdf5::TableAppender), else 0
-  Table empty() const;                      // the columns, no rows
+  Table empty() const;             // the columns, no rows
 };
 SummarySchema combine_sightings(const std::vector<std::vector<ColumnSighting>>& per_rank);
 
