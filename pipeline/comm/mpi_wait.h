@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <string>
+#include <vector>
 
 namespace riskstep {
 
@@ -17,5 +18,10 @@ void broadcast_text_patiently(std::string& text, int root, MPI_Comm comm);
 // Bytes of any length from one rank to another (in pieces of 1 GiB: MPI counts are int).
 void send_bytes_patiently(const std::string& bytes, int to, int tag, MPI_Comm comm);
 std::string receive_bytes_patiently(int from, int tag, MPI_Comm comm);
+
+// A list of strings as one byte string for the two above (each ended by a NUL; the strings hold
+// none), and back.
+std::string joined_lines(const std::vector<std::string>& lines);
+std::vector<std::string> split_lines(const std::string& text);
 
 }  // namespace riskstep

@@ -28,19 +28,6 @@ struct Found {
   uint64_t size;
 };
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + '\0';
-  return text;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> lines;
-  for (size_t start = 0, end; (end = text.find('\0', start)) != std::string::npos; start = end + 1)
-    lines.push_back(text.substr(start, end - start));
-  return lines;
-}
-
 // Rank 0: the logs (sorted by name: oldest first) and their sizes.
 std::vector<std::pair<std::string, uint64_t>> list_logs(const std::string& dir) {
   std::vector<std::pair<std::string, uint64_t>> logs;
@@ -153,14 +140,14 @@ ScannedLogs scan_logs_together(MPI_Comm comm, const std::string& dir, const Task
   MPI_Comm_size(comm, &size);
   std::vector<std::string> mine;
   for (const auto& path : written_here) mine.push_back(fs::path(path).filename().string());
-  std::string written = joined(mine);
+  std::string written = joined_lines(mine);
   std::vector<std::set<std::string>> written_by(static_cast<size_t>(size));
   if (rank != 0) {
     send_bytes_patiently(written, 0, kTag, comm);
   } else {
     written_by[0].insert(mine.begin(), mine.end());
     for (int from = 1; from < size; ++from)
-      for (auto& name : split(receive_bytes_patiently(from, kTag, comm)))
+      for (auto& name : split_lines(receive_bytes_patiently(from, kTag, comm)))
         written_by[static_cast<size_t>(from)].insert(name);
   }
   ScannedLogs scanned;
@@ -172,7 +159,7 @@ ScannedLogs scan_logs_together(MPI_Comm comm, const std::string& dir, const Task
       listing += logs[l].first + '\0' + std::to_string(reader[l]) + '\0';
   }
   broadcast_text_patiently(listing, 0, comm);
-  const std::vector<std::string> fields = split(listing);
+  const std::vector<std::string> fields = split_lines(listing);
   for (size_t f = 0; f + 1 < fields.size(); f += 2) {
     scanned.logs.push_back(fields[f]);
     scanned.reader.push_back(std::stoi(fields[f + 1]));
@@ -180,7 +167,7 @@ ScannedLogs scan_logs_together(MPI_Comm comm, const std::string& dir, const Task
   Share share = scan_share(dir, tasks, scanned, rank);
   if (rank != 0) {
     send_bytes_patiently(found_bytes(share.found), 0, kTag, comm);
-    send_bytes_patiently(joined(share.problems), 0, kTag, comm);
+    send_bytes_patiently(joined_lines(share.problems), 0, kTag, comm);
     return scanned;
   }
   scanned.of_task.assign(tasks.size(), RecordLocation{});
@@ -188,7 +175,7 @@ ScannedLogs scan_logs_together(MPI_Comm comm, const std::string& dir, const Task
   scanned.problems = std::move(share.problems);
   for (int from = 1; from < size; ++from) {
     keep_best(found_from(receive_bytes_patiently(from, kTag, comm)), scanned.of_task);
-    for (auto& problem : split(receive_bytes_patiently(from, kTag, comm)))
+    for (auto& problem : split_lines(receive_bytes_patiently(from, kTag, comm)))
       scanned.problems.push_back(std::move(problem));
   }
   std::sort(scanned.problems.begin(), scanned.problems.end());

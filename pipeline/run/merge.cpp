@@ -49,19 +49,6 @@ int64_t sum_over_ranks(MPI_Comm comm, int64_t mine) {
   return mine;
 }
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + '\0';
-  return text;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> lines;
-  for (size_t start = 0, end; (end = text.find('\0', start)) != std::string::npos; start = end + 1)
-    lines.push_back(text.substr(start, end - start));
-  return lines;
-}
-
 std::string log_path(const std::string& dir, const ScannedLogs& scanned, uint32_t log) {
   return (fs::path(out_layout::logs_dir(dir)) / scanned.logs[log]).string();
 }
@@ -277,19 +264,19 @@ PartsMade make_parts(MPI_Comm comm, const std::string& dir, const ScannedLogs& s
   PartsMade made;
   made.ok = sum_over_ranks(comm, static_cast<int64_t>(errors.size())) == 0;
   if (rank != 0) {
-    send_bytes_patiently(joined(mine), 0, kTag, comm);
-    send_bytes_patiently(joined(errors), 0, kTag, comm);
+    send_bytes_patiently(joined_lines(mine), 0, kTag, comm);
+    send_bytes_patiently(joined_lines(errors), 0, kTag, comm);
     return made;
   }
   made.part_of_log.assign(scanned.logs.size(), "");
   made.errors = errors;
   for (int from = 0; from < size; ++from) {
     const std::vector<std::string> pairs =
-        from == 0 ? mine : split(receive_bytes_patiently(from, kTag, comm));
+        from == 0 ? mine : split_lines(receive_bytes_patiently(from, kTag, comm));
     for (size_t p = 0; p + 1 < pairs.size(); p += 2)
       if (!pairs[p + 1].empty()) made.part_of_log[std::stoul(pairs[p])] = "parts/" + pairs[p + 1];
     if (from > 0)
-      for (auto& line : split(receive_bytes_patiently(from, kTag, comm)))
+      for (auto& line : split_lines(receive_bytes_patiently(from, kTag, comm)))
         made.errors.push_back(std::move(line));
   }
   return made;

@@ -111,6 +111,43 @@ void check_names(const TaskRecord& record) {
   for (const auto& [name, t] : record.result.tables) reserve(name);
 }
 
+// A record's columns and their types (Column::index()), [["name", type], ...]: what it is read
+// back as where records of one part differ (the stored union would add columns and widen types).
+std::string schema_json(const Table& rows) {
+  nlohmann::json schema = nlohmann::json::array();
+  for (size_t c = 0; c < rows.names.size(); ++c)
+    schema.push_back({rows.names[c], rows.columns[c].index()});
+  return schema.dump();
+}
+
+// A stored (widened) column back as the type a record gave it.
+Column narrowed(const Column& stored, size_t type) {
+  if (stored.index() == type) return stored;
+  const size_t n = column_size(stored);
+  if (type == 1) {
+    Integers values(n);
+    for (size_t k = 0; k < n; ++k)
+      values[k] = stored.index() == 0 ? static_cast<int64_t>(std::get<0>(stored)[k])
+                                      : std::stoll(std::get<Strings>(stored)[k]);
+    return values;
+  }
+  if (type == 0) {
+    std::vector<double> values(n);
+    for (size_t k = 0; k < n; ++k) values[k] = std::stod(std::get<Strings>(stored)[k]);
+    return values;
+  }
+  return stored;
+}
+
+// The record's own columns of `rows` (the stored union), by its schema_json.
+Table as_recorded(const Table& rows, const std::string& schema) {
+  Table own;
+  for (const auto& column : nlohmann::json::parse(schema))
+    own.add(column.at(0).get<std::string>(),
+            narrowed(rows.column(column.at(0).get<std::string>()), column.at(1).get<size_t>()));
+  return own;
+}
+
 Column slice(const Column& column, size_t from, size_t to) {
   return std::visit(
       [&](const auto& values) -> Column {
@@ -133,12 +170,18 @@ struct PackedTasksWriter::Item {
   Strings col_names_json;                 // a matrix's, per record
   std::map<std::string, size_t> longest;  // bytes of the longest string of a text column
   std::set<std::string> not_text;         // columns with numbers in some record
+  std::string first_schema;               // the first record's columns and types
+  bool uniform = true;                    // every record's are those
+  Strings schemas;                        // per record, kept when they are not uniform
   std::unique_ptr<hdf5::TableAppender> table;
   std::unique_ptr<hdf5::ColumnAppender> column;
 
   std::string path() const { return std::string("/") + kSections[section] + "/" + name; }
   void widen(const Table& rows) {
     append_rows_union(buffer, rows.rows_at({}));
+    const std::string schema = schema_json(rows);
+    if (first_schema.empty()) first_schema = schema;
+    uniform = uniform && schema == first_schema;
     for (size_t c = 0; c < rows.names.size(); ++c) {
       const auto* texts = std::get_if<Strings>(&rows.columns[c]);
       if (!texts) not_text.insert(rows.names[c]);
@@ -214,6 +257,7 @@ void PackedTasksWriter::append(hid_t file, const TaskRecord& record) {
     }
     const bool present = !rows.names.empty();
     if (present) append_rows_union(item->buffer, rows);
+    if (!item->uniform) item->schemas.push_back(present ? schema_json(rows) : "[]");
     item->start.push_back(item->start.back() + static_cast<int64_t>(rows.rows()));
     item->present.push_back(present ? 1 : 0);
     item->all_present = item->all_present && present;
@@ -246,6 +290,7 @@ void PackedTasksWriter::finish(hid_t file) {
   for (auto& [key, item] : items_) {
     hdf5::write_column(file, item->path() + "/start", item->start);
     if (!item->all_present) hdf5::write_column(file, item->path() + "/present", item->present);
+    if (!item->uniform) hdf5::write_column(file, item->path() + "/schema_json", item->schemas);
     if (item->section != 1) continue;
     hdf5::write_column(file, item->path() + "/cols", item->cols);
     if (item->shared_col_names)
@@ -306,6 +351,9 @@ void read_item(hid_t file, size_t section, const std::string& name,
   } else {
     values = read_column_at(file, path + "/values");
   }
+  Strings schemas;  // per record, where they differ
+  if (exists(file, path + "/schema_json"))
+    schemas = std::get<Strings>(read_column_at(file, path + "/schema_json"));
   Integers cols;
   Strings shared_names, names_json;
   if (section == 1) {
@@ -320,7 +368,9 @@ void read_item(hid_t file, size_t section, const std::string& name,
     const size_t from = static_cast<size_t>(start[k]), to = static_cast<size_t>(start[k + 1]);
     Result& result = records[k].result;
     if (section == 0) {
-      result.columns[name] = slice(values, from, to);
+      const Column own = slice(values, from, to);
+      result.columns[name] =
+          schemas.empty() ? own : as_recorded(one_column(own), schemas.at(k)).columns.at(0);
     } else if (section == 1) {
       Matrix& matrix = result.matrices[name];
       matrix.values = std::get<std::vector<double>>(slice(values, from, to));
@@ -332,7 +382,9 @@ void read_item(hid_t file, size_t section, const std::string& name,
     } else {
       std::vector<size_t> rows;
       for (size_t r = from; r < to; ++r) rows.push_back(r);
-      (name == kSummary ? result.summary : result.tables[name]) = table.rows_at(rows);
+      const Table own = table.rows_at(rows);
+      (name == kSummary ? result.summary : result.tables[name]) =
+          schemas.empty() ? own : as_recorded(own, schemas.at(k));
     }
   }
 }

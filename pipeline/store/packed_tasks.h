@@ -14,9 +14,10 @@
 //   /matrices/<name>/cols     i64 a record; attribute col_names when all records share them
 //   /tables/<name>/values     compound, the records' rows one after the other
 //   /tables/summary/...       each record's Result.summary rows, likewise
-// A part that differs between records in type or columns is stored in the union of them (the
-// rules of summary_table.h: a missing column is filled, int64 widens to double and numbers to
-// strings) and read back so; records of one kind and version agree.
+// A part that differs between records in type or columns (a GARCH and a network backtest's
+// summary) is stored in the union of them (the rules of summary_table.h: a missing column is
+// filled, int64 widens to double and numbers to strings), and <name>/schema_json, a record's own
+// columns and types ([["name", 0 double | 1 int64 | 2 string], ...]), says what it reads back as.
 #include <hdf5.h>
 
 #include <map>

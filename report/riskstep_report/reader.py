@@ -130,7 +130,8 @@ def _part(f, number):
 
 
 def _task_attributes(f):
-    """(task id, dict of its attributes: kind, status, parameters, ...) of every task."""
+    """(task id, dict of its attributes: kind, status, parameters, ..., the Result's own) of
+    every task."""
     if not _is_index(f):
         for task_id in f["tasks"]:
             yield task_id, dict(f["tasks"][task_id].attrs)
@@ -147,7 +148,9 @@ def _task_attributes(f):
             if record is None or record["task_id"] != task_id:
                 raise BadInput(f"{f.filename}: task {text(task_id)}: not at row {row} of its part "
                                "(run riskstep sweep --merge-only to write the index again)")
-            yield text(task_id), {key: record[key] for key in held.dtype.names}
+            attrs = {key: record[key] for key in held.dtype.names}
+            attrs.update(json.loads(text(attrs.pop("attributes", "{}"))))
+            yield text(task_id), attrs
 
 
 def task_settings(row):
@@ -194,6 +197,22 @@ def _items(group):
     return [(name, group[name]) for name in found]
 
 
+_NUMPY = {0: "<f8", 1: "<i8"}  # schema_json's types: 0 double, 1 int64, 2 string
+
+
+def _as_recorded(rows, schema):
+    """A record's own columns of a packed table stored as the union of several records' (its
+    `schema_json`: [[name, type], ...]; None when all records agree)."""
+    if schema is None:
+        return rows
+    names = [name for name, _ in schema]
+    dtype = [(name, _NUMPY.get(kind, rows.dtype[name])) for name, kind in schema]
+    own = np.empty(len(rows), dtype=dtype)
+    for name in names:
+        own[name] = rows[name]
+    return own
+
+
 def _packed_task(part, row):
     record = part["tasks"][row]
     attrs = {key: record[key] for key in part["tasks"].dtype.names}
@@ -204,10 +223,13 @@ def _packed_task(part, row):
             if "present" in item and not item["present"][row]:
                 continue
             start, stop = item["start"][row], item["start"][row + 1]
+            schema = json.loads(text(item["schema_json"][row])) if "schema_json" in item else None
             if section == "tables":
-                tables[name] = item["values"][start:stop]
+                tables[name] = _as_recorded(item["values"][start:stop], schema)
             elif section == "columns":
-                datasets[name] = (_values(item["values"], slice(start, stop)), None)
+                values = _values(item["values"], slice(start, stop))
+                datasets[name] = (values.astype(_NUMPY[schema[0][1]]) if schema and
+                                  schema[0][1] < 2 else values, None)
             else:
                 cols = int(item["cols"][row])
                 names = [text(c) for c in item["col_names"][()]] if "col_names" in item else \

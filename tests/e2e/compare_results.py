@@ -21,6 +21,8 @@ RUN_SPECIFIC = {"wall_seconds", "wall seconds", "train_seconds", "rank", "create
 def as_text(value):
     if isinstance(value, (bytes, np.bytes_)):
         return bytes(value).decode()
+    if isinstance(value, str):
+        return value
     if isinstance(value, np.ndarray):
         return repr(value.tolist())
     if isinstance(value, np.generic):
@@ -66,13 +68,13 @@ def equal_data(a, b):
     if isinstance(a, np.ndarray) and a.dtype.names:
         if a.dtype.names != b.dtype.names or a.shape != b.shape:
             return False
-        return all(equal_data(a[n], b[n]) for n in a.dtype.names)
+        return all(equal_data(a[n], b[n]) for n in a.dtype.names if n not in RUN_SPECIFIC)
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return False
     if a.dtype.kind == "f":
         return np.array_equal(a, b, equal_nan=True)
-    if a.dtype.kind == "O":
+    if a.dtype.kind in "OS" or b.dtype.kind in "OS":  # variable- or fixed-size strings
         return [as_text(x) for x in a.ravel()] == [as_text(x) for x in b.ravel()]
     return np.array_equal(a, b)
 

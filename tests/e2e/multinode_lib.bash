@@ -141,14 +141,10 @@ same_results() {
 
 # task_hosts RESULTS_H5: "HOST COUNT" lines, how many tasks each host ran (task attribute host).
 task_hosts() {
-  /usr/bin/python3 - "$1" <<'PY'
+  PYTHONPATH="$source_dir/report" /usr/bin/python3 - "$1" <<'PY'
 import collections, sys
-import h5py
-with h5py.File(sys.argv[1], "r") as f:
-    hosts = collections.Counter()
-    for group in f["tasks"].values():
-        host = group.attrs["host"]
-        hosts[host.decode() if isinstance(host, bytes) else str(host)] += 1
+from riskstep_report import reader
+hosts = collections.Counter(reader.load_tasks(sys.argv[1])["host"])
 for host, count in sorted(hosts.items()):
     print(host, count)
 PY

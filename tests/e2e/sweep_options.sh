@@ -5,7 +5,7 @@
 # use, so a new option cannot go untested.
 # Args: RISKSTEP_BINARY SOURCE_DIR SHARED_DATA_DIR TEST_KINDS_BINARY
 set -euo pipefail
-riskstep=$4  # the test binary: riskstep with the echo kind (tests/kinds)
+riskstep=$4 source=$2  # the test binary: riskstep with the echo kind (tests/kinds)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 mpirun=(mpirun -np 2 --oversubscribe); [ "$(id -u)" -ne 0 ] || mpirun+=(--allow-run-as-root)
@@ -85,9 +85,12 @@ uses --shard --merge-only
 
 # --device: tasks of device "auto" record the run's; cuda without a GPU is refused (exit 2).
 sweep "$work/spec.toml" --out "$work/c" --device cpu --no-progress > /dev/null 2>&1 || fail "--device cpu"
-/usr/bin/python3 - "$work/c/results.h5" <<'PY' || fail "--device cpu not recorded"
+PYTHONPATH="$source/report" /usr/bin/python3 - "$work/c/results.h5" <<'PY' || fail "--device cpu not recorded"
 import sys, h5py
-assert {g.attrs["device"] for g in h5py.File(sys.argv[1])["tasks"].values()} == {"cpu"}
+from riskstep_report import reader
+with h5py.File(sys.argv[1]) as f:
+    devices = {reader.text(attrs["device"]) for _, attrs in reader._task_attributes(f)}
+assert devices == {"cpu"}, devices
 PY
 if ! command -v nvidia-smi > /dev/null; then
   set +e
