@@ -61,9 +61,10 @@ for input in out/smoke covid.h5 y2020.h5 s.h5; do
     variant=$(sed -n 2p "$work/compare.csv" | cut -d, -f1)
     "$riskstep" compare "$input" --csv --baseline "$variant" > "$work/compare.csv"
   fi
-  /usr/bin/python3 - "$source" "$input" "$work/table.json" "$work/compare.csv" <<'PY' || fail "undocumented names in $input"
+  PYTHONPATH="$source/report" /usr/bin/python3 - "$source" "$input" "$work/table.json" "$work/compare.csv" <<'PY' || fail "undocumented names in $input"
 import json, os, re, sys
 import h5py
+from riskstep_report import reader
 source, path, table, compared = sys.argv[1:]
 columns_doc = open(os.path.join(source, "docs/results-columns.md")).read()
 readme = open(os.path.join(source, "README.md")).read()
@@ -71,11 +72,12 @@ results = path if path.endswith(".h5") else os.path.join(path, "results.h5")
 names = set()
 with h5py.File(results, "r") as f:
     names |= set(f["summary"].dtype.names)
-    for task in f["tasks"].values():
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                names.add(re.sub(r"_0\.\d+$", "_<level>", name))
-        task.visititems(visit)
+    for task_id, attrs in list(reader._task_attributes(f)):
+        if reader.text(attrs.get("status", "ok")) != "ok":
+            continue
+        stored = reader._task(f, results, task_id)  # either layout: task groups or packed parts
+        for name in list(stored.datasets) + list(stored.tables):
+            names.add(re.sub(r"_0\.\d+$", "_<level>", name))
 doc = json.load(open(table))
 names |= {column["name"] for table in doc["tables"] for column in table["columns"]}
 if os.path.exists(compared):
