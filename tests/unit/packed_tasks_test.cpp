@@ -6,6 +6,7 @@
 
 #include "pipeline/store/hdf5_handle.h"
 #include "pipeline/store/hdf5_image.h"
+#include "record_expectations.h"
 #include "test_data.h"
 
 namespace riskstep {
@@ -48,30 +49,6 @@ TaskRecord failed(int64_t i) {
   return record;
 }
 
-void expect_same(const TaskRecord& a, const TaskRecord& b) {
-  EXPECT_EQ(a.task.id, b.task.id);
-  EXPECT_EQ(a.task.params, b.task.params);
-  EXPECT_EQ(a.task.seed, b.task.seed);
-  EXPECT_EQ(a.status, b.status);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_EQ(a.wall_seconds, b.wall_seconds);
-  EXPECT_EQ(a.result.attributes, b.result.attributes);
-  EXPECT_EQ(a.result.columns, b.result.columns) << a.task.id;
-  ASSERT_EQ(a.result.matrices.size(), b.result.matrices.size());
-  for (const auto& [name, m] : a.result.matrices) {
-    EXPECT_EQ(m.values, b.result.matrices.at(name).values);
-    EXPECT_EQ(m.rows, b.result.matrices.at(name).rows);
-    EXPECT_EQ(m.col_names, b.result.matrices.at(name).col_names);
-  }
-  ASSERT_EQ(a.result.tables.size(), b.result.tables.size());
-  for (const auto& [name, t] : a.result.tables) {
-    EXPECT_EQ(t.names, b.result.tables.at(name).names);
-    EXPECT_EQ(t.columns, b.result.tables.at(name).columns);
-  }
-  EXPECT_EQ(a.result.summary.names, b.result.summary.names) << a.task.id;
-  EXPECT_EQ(a.result.summary.columns, b.result.summary.columns) << a.task.id;
-}
-
 TEST(PackedTasks, MixedRecordsReadBackAsWritten) {
   std::vector<TaskRecord> records;
   for (int64_t i = 0; i < 5000; ++i)  // more than one block of appends
@@ -86,7 +63,7 @@ TEST(PackedTasks, MixedRecordsReadBackAsWritten) {
   hdf5::Handle file = hdf5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path);
   const std::vector<TaskRecord> back = read_packed_tasks(file.get());
   ASSERT_EQ(back.size(), records.size());
-  for (size_t k = 0; k < records.size(); ++k) expect_same(records[k], back[k]);
+  for (size_t k = 0; k < records.size(); ++k) testing::expect_same_record(records[k], back[k]);
 }
 
 TEST(PackedTasks, ClashingNamesAreRefused) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "pipeline/store/summary_table.h"
+#include "record_expectations.h"
 #include "test_data.h"
 
 namespace riskstep {
@@ -42,35 +43,6 @@ TaskRecord sample_record(const std::string& model, double scale) {
   return record;
 }
 
-void expect_same(const TaskRecord& a, const TaskRecord& b) {
-  EXPECT_EQ(a.task.id, b.task.id);
-  EXPECT_EQ(a.task.kind, b.task.kind);
-  EXPECT_EQ(a.task.params, b.task.params);
-  EXPECT_EQ(a.task.seed, b.task.seed);
-  EXPECT_EQ(a.task.ranks, b.task.ranks);
-  EXPECT_EQ(a.status, b.status);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_EQ(a.wall_seconds, b.wall_seconds);
-  EXPECT_EQ(a.rank, b.rank);
-  EXPECT_EQ(a.result.attributes, b.result.attributes);
-  EXPECT_EQ(a.result.columns, b.result.columns);
-  ASSERT_EQ(a.result.matrices.size(), b.result.matrices.size());
-  for (const auto& [name, m] : a.result.matrices) {
-    const Matrix& other = b.result.matrices.at(name);
-    EXPECT_EQ(m.rows, other.rows);
-    EXPECT_EQ(m.cols, other.cols);
-    EXPECT_EQ(m.values, other.values);
-    EXPECT_EQ(m.col_names, other.col_names);
-  }
-  ASSERT_EQ(a.result.tables.size(), b.result.tables.size());
-  for (const auto& [name, t] : a.result.tables) {
-    EXPECT_EQ(t.names, b.result.tables.at(name).names);
-    EXPECT_EQ(t.columns, b.result.tables.at(name).columns);
-  }
-  EXPECT_EQ(a.result.summary.names, b.result.summary.names);
-  EXPECT_EQ(a.result.summary.columns, b.result.summary.columns);
-}
-
 TEST(ResultStore, ResultsFileRoundTripsEveryResultPart) {
   const std::string dir = testing::scratch_dir();
   const std::string path = dir + "/results.h5";
@@ -79,7 +51,7 @@ TEST(ResultStore, ResultsFileRoundTripsEveryResultPart) {
   write_results_file(path, metadata, {record});
   const auto back = read_results_file(path);
   ASSERT_EQ(back.size(), 1u);
-  expect_same(record, back[0]);
+  testing::expect_same_record(record, back[0]);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp." + std::to_string(getpid())));
 
   const RunMetadata stored = read_run_metadata(path);
