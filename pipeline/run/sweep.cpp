@@ -379,7 +379,9 @@ int finish_on_rank0(const SweepPlan& plan, const std::vector<size_t>& pending,
       << plan.selected.size() << " tasks: " << tally_now.ok << " ok, " << tally_now.failures.size()
       << " failed";
   if (!tally_now.missing.empty()) out << ", " << tally_now.missing.size() << " missing";
-  out << " (" << tally_now.run_now << " run now, " << plan.selected.size() - pending.size()
+  // Already done: stored before this run (a --merge-only of shards does not count the missing).
+  const size_t stored = tally_now.ok + tally_now.failures.size();
+  out << " (" << tally_now.run_now << " run now, " << stored - tally_now.run_now
       << " already done) -> " << merged.written << "\n";
   report_failures(out, plan, scanned, tally_now, options.merge_only);
   const bool left_for_later = left.stopped > 0 || counts.stopped;

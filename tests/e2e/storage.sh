@@ -77,6 +77,11 @@ wait $first || fail "shard 0: $(cat s0.out)"
 [ ! -e sharded/results.h5 ] || fail "a shard wrote results.h5"
 "${mpirun[@]}" "$binary" sweep grid.toml --out sharded --merge-only --no-progress > merged.out 2>&1 ||
   fail "merge: $(cat merged.out)"
+grep -q "200 ok, 0 failed (0 run now, 200 already done)" merged.out || fail "merge line: $(cat merged.out)"
+"$binary" sweep grid.toml --out half --shard 0/2 --no-progress > half.out 2>&1 || fail "$(cat half.out)"
+"$binary" sweep grid.toml --out half --merge-only --no-progress > half_merged.out 2>&1
+[ $? -eq 1 ] && grep -q "100 ok, 0 failed, 100 missing (0 run now, 100 already done)" half_merged.out ||
+  fail "a merge of one shard of two: $(head -2 half_merged.out)"
 dump whole/results.h5 > whole.txt && dump sharded/results.h5 > sharded.txt
 cmp -s whole.txt sharded.txt || fail "merged shards differ from one run"
 
